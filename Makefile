@@ -1,0 +1,42 @@
+# Fresh machine: `make run` or `make test` is all it takes (Python 3.11+ required).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+LOCAL_DB_DIR := .data/postgres
+
+.PHONY: install run test lint fmt clean lock
+
+$(INSTALLED): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+install: $(INSTALLED)
+
+# DATABASE_URL (environment or .env) when set, else a private PostgreSQL under .data/.
+run: install
+	@url="$$($(BIN)/chat-api local-db --data-dir $(LOCAL_DB_DIR))" && \
+	DATABASE_URL="$$url" $(BIN)/chat-api migrate && \
+	DATABASE_URL="$$url" $(BIN)/chat-api serve
+
+test: install
+	$(BIN)/pytest --cov --cov-report=term-missing
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+fmt: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov dist build
+
+# Re-pin constraints.txt to what the current virtualenv has (after changing pyproject.toml).
+lock: install
+	{ sed -n '1,2p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable; } > constraints.new
+	mv constraints.new constraints.txt

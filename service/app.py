@@ -1,0 +1,49 @@
+"""The application factory: wires settings, routes, middlewares and resources, nothing else."""
+
+from aiohttp import web
+
+from service.appkeys import OPENAPI, QUERIES, QUERY_MODELS, SETTINGS, QueryModels
+from service.database import database_ctx
+from service.middlewares import add_request_id_header, error_middleware, request_id_middleware
+from service.models import CHATS_PAGE_MAX, latest_query, page_query
+from service.openapi import OpenAPIBuilder
+from service.queries import load_queries
+from service.resources import sql_dir
+from service.settings import Settings, load_settings
+from service.views import chats, docs, health, messages
+
+
+def _query_models(settings: Settings) -> QueryModels:
+    messages_max = settings.max_messages_limit
+    return QueryModels(
+        chats_page=page_query(
+            "ChatsPageQuery", default_limit=CHATS_PAGE_MAX, max_limit=CHATS_PAGE_MAX
+        ),
+        messages_page=page_query(
+            "MessagesPageQuery", default_limit=min(100, messages_max), max_limit=messages_max
+        ),
+        latest_messages=latest_query(
+            default_limit=settings.default_messages_limit, max_limit=messages_max
+        ),
+    )
+
+
+def create_app(settings: Settings | None = None) -> web.Application:
+    settings = settings or load_settings()
+    app = web.Application(
+        middlewares=[request_id_middleware, error_middleware],
+        client_max_size=settings.body_limit,
+    )
+    app[SETTINGS] = settings
+    app[QUERIES] = load_queries(sql_dir())
+    app[QUERY_MODELS] = _query_models(settings)
+
+    for area in (chats, messages, health, docs):
+        area.add_routes(app.router)
+    app[OPENAPI] = OpenAPIBuilder(title=settings.app_name, query_models=app[QUERY_MODELS]).build(
+        app
+    )
+
+    app.on_response_prepare.append(add_request_id_header)
+    app.cleanup_ctx.append(database_ctx)
+    return app

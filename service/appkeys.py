@@ -1,0 +1,29 @@
+"""Typed keys for everything the app and its requests keep: no module-level state."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from service.models import Latest, Page
+from service.queries import Queries
+from service.settings import Settings
+from service.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class QueryModels:
+    """Query-parameter models whose bounds come from the settings."""
+
+    chats_page: type[Page]
+    messages_page: type[Page]
+    latest_messages: type[Latest]
+
+
+SETTINGS = web.AppKey("settings", Settings)
+QUERIES = web.AppKey("queries", Queries)
+QUERY_MODELS = web.AppKey("query_models", QueryModels)
+STORE = web.AppKey("store", Store)
+OPENAPI = web.AppKey("openapi", dict[str, Any])
+
+REQUEST_ID = web.RequestKey("request_id", str)

@@ -1,0 +1,38 @@
+"""Domain errors raised by the data layer; the error middleware turns them into HTTP answers."""
+
+
+class DomainError(Exception):
+    """Base for errors a client can be told about; `code` is stable and machine-readable."""
+
+    code = "error"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class ChatNotFound(NotFound):
+    code = "chat_not_found"
+
+    def __init__(self, chat_id: int) -> None:
+        super().__init__(f"Chat with id={chat_id} not found")
+        self.chat_id = chat_id
+
+
+class MessageNotFound(NotFound):
+    code = "message_not_found"
+
+    def __init__(self, message_id: int) -> None:
+        super().__init__(f"Message with id={message_id} not found")
+        self.message_id = message_id
+
+
+class DatabaseUnavailable(DomainError):
+    code = "database_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__("Database unavailable")

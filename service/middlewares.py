@@ -1,0 +1,105 @@
+"""Request ids and the one place where every error becomes a JSON answer."""
+
+import asyncio
+import logging
+import re
+import uuid
+
+import asyncpg
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from service.appkeys import REQUEST_ID, SETTINGS
+from service.errors import DatabaseUnavailable, DomainError, NotFound
+from service.logs import current_request_id
+from service.models import ErrorBody, ValidationErrorBody
+from service.parsing import RequestValidationError, UnsupportedMediaType
+from service.responses import json_response
+
+logger = logging.getLogger("chat_api.errors")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# A client's id is kept only when it is short and printable, so it cannot forge log lines.
+_SANE_REQUEST_ID = re.compile(r"[\x21-\x7e]{1,128}")
+
+_DOMAIN_STATUS: dict[type[DomainError], int] = {NotFound: 404, DatabaseUnavailable: 503}
+
+# Errors that mean "the database cannot be reached right now", not "this request is wrong".
+_UNAVAILABLE = (
+    OSError,
+    asyncio.TimeoutError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.ConnectionDoesNotExistError,
+    asyncpg.InterfaceError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.AdminShutdownError,
+    asyncpg.QueryCanceledError,
+)
+
+
+def _request_id_from(request: web.Request) -> str:
+    given = request.headers.get(REQUEST_ID_HEADER, "")
+    if _SANE_REQUEST_ID.fullmatch(given):
+        return given
+    return uuid.uuid4().hex
+
+
+@web.middleware
+async def request_id_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    request_id = _request_id_from(request)
+    request[REQUEST_ID] = request_id
+    token = current_request_id.set(request_id)
+    try:
+        return await handler(request)
+    finally:
+        current_request_id.reset(token)
+
+
+async def add_request_id_header(request: web.Request, response: web.StreamResponse) -> None:
+    """on_response_prepare hook: also covers streamed responses and aiohttp's own answers."""
+    response.headers[REQUEST_ID_HEADER] = request.get(REQUEST_ID) or _request_id_from(request)
+
+
+def _error(
+    status: int, detail: str, code: str, headers: dict[str, str] | None = None
+) -> web.Response:
+    return json_response(ErrorBody(detail=detail, code=code), status=status, headers=headers)
+
+
+def _code_for(exc: web.HTTPException) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", exc.reason.lower()).strip("_")
+
+
+def _from_http_exception(exc: web.HTTPException, request: web.Request) -> web.StreamResponse:
+    if isinstance(exc, web.HTTPRequestEntityTooLarge):
+        limit = request.app[SETTINGS].body_limit
+        return _error(413, f"Request body exceeds the limit of {limit} bytes", "payload_too_large")
+    if exc.status < 400:
+        return exc
+    headers = {name: value for name, value in exc.headers.items() if name == "Allow"}
+    return _error(exc.status, exc.reason, _code_for(exc), headers)
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except RequestValidationError as exc:
+        return json_response(ValidationErrorBody(detail=exc.issues), status=422)
+    except UnsupportedMediaType:
+        return _error(415, "Content-Type must be application/json", "unsupported_media_type")
+    except DomainError as exc:
+        status = next(s for kind, s in _DOMAIN_STATUS.items() if isinstance(exc, kind))
+        return _error(status, exc.detail, exc.code)
+    except web.HTTPException as exc:
+        return _from_http_exception(exc, request)
+    except _UNAVAILABLE:
+        logger.warning("database unavailable", exc_info=True)
+        unavailable = DatabaseUnavailable()
+        return _error(503, unavailable.detail, unavailable.code)
+    except Exception:
+        logger.exception("unhandled error on %s %s", request.method, request.path)
+        body = ErrorBody(
+            detail="Internal server error", code="internal_error", request_id=request[REQUEST_ID]
+        )
+        return json_response(body, status=500)

@@ -1,0 +1,149 @@
+"""Pydantic models: they validate every request body and shape every response body."""
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    StringConstraints,
+    create_model,
+)
+
+TITLE_MAX_LENGTH = 200
+TEXT_MAX_LENGTH = 5000
+
+
+def _storable_in_postgres(value: str) -> str:
+    # PostgreSQL text cannot hold NUL; lone surrogates are already refused by the JSON parser.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters (\\u0000)")
+    return value
+
+
+# Lengths count Unicode code points, after trimming surrounding whitespace.
+Title = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX_LENGTH),
+    AfterValidator(_storable_in_postgres),
+]
+MessageText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX_LENGTH),
+    AfterValidator(_storable_in_postgres),
+]
+
+
+class ChatCreate(BaseModel):
+    """Body of `POST /chats`. Surrounding whitespace is trimmed before the length check."""
+
+    title: Title = Field(examples=["Weekend plans"])
+
+
+class MessageCreate(BaseModel):
+    """Body of `POST /chats/{chat_id}/messages`. Surrounding whitespace is trimmed first."""
+
+    text: MessageText = Field(examples=["Hello, everyone!"])
+
+
+class ChatPublic(BaseModel):
+    model_config = ConfigDict(title="Chat")
+
+    id: int
+    title: str
+    created_at: datetime
+    message_count: int = Field(description="Exact number of messages in the chat.")
+
+
+class MessagePublic(BaseModel):
+    model_config = ConfigDict(title="Message")
+
+    id: int
+    chat_id: int
+    text: str
+    created_at: datetime
+
+
+class ChatWithMessages(BaseModel):
+    chat: ChatPublic
+    messages: list[MessagePublic] = Field(description="The latest messages, newest first.")
+
+
+class ChatList(RootModel[list[ChatPublic]]):
+    pass
+
+
+class MessageList(RootModel[list[MessagePublic]]):
+    pass
+
+
+class HealthStatus(BaseModel):
+    status: str = Field(examples=["ok"])
+
+
+class VersionInfo(BaseModel):
+    name: str
+    version: str
+
+
+class ErrorBody(BaseModel):
+    """Every error except validation errors."""
+
+    detail: str
+    code: str
+    request_id: str | None = None
+
+
+class ValidationIssue(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorBody(BaseModel):
+    """422, in the shape FastAPI clients parse."""
+
+    detail: list[ValidationIssue]
+    code: str = "validation_error"
+
+
+# Query parameters. Bounds come from the settings, so the models are built once per app.
+MAX_SKIP = 2**63 - 1
+CHATS_PAGE_MAX = 100
+
+
+class Page(BaseModel):
+    skip: int
+    limit: int
+
+
+class Latest(BaseModel):
+    limit: int
+
+
+def page_query(name: str, *, default_limit: int, max_limit: int) -> type[Page]:
+    return create_model(
+        name,
+        __base__=Page,
+        skip=(int, Field(default=0, ge=0, le=MAX_SKIP, description="Rows to skip.")),
+        limit=(int, Field(default=default_limit, ge=1, le=max_limit, description="Page size.")),
+    )
+
+
+def latest_query(*, default_limit: int, max_limit: int) -> type[Latest]:
+    return create_model(
+        "LatestMessagesQuery",
+        __base__=Latest,
+        limit=(
+            int,
+            Field(
+                default=default_limit,
+                ge=1,
+                le=max_limit,
+                description="How many of the latest messages to return.",
+            ),
+        ),
+    )

@@ -1,0 +1,114 @@
+"""Loads the hand-written statements in `sql/` once and runs them through asyncpg.
+
+Each file holds one statement under a header whose first line is `-- name: <file stem> :<shape>`;
+the shape decides what a call returns: `:one` a record or None, `:many` a list of records,
+`:scalar` one value, `:exec` the command status.
+"""
+
+import logging
+import re
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+logger = logging.getLogger("chat_api.queries")
+
+Shape = Literal["one", "many", "scalar", "exec"]
+_HEADER = re.compile(r"^-- name: (?P<name>[a-z_][a-z0-9_]*) :(?P<shape>one|many|scalar|exec)$")
+_COMMENT = re.compile(r"--[^\n]*")
+
+
+class Executor(Protocol):
+    """What asyncpg's Pool and Connection both offer."""
+
+    async def fetch(self, query: str, *args: Any) -> list[Any]: ...
+    async def fetchrow(self, query: str, *args: Any) -> Any: ...
+    async def fetchval(self, query: str, *args: Any) -> Any: ...
+    async def execute(self, query: str, *args: Any) -> str: ...
+
+
+class QueryFileError(Exception):
+    """A file in sql/ is missing its header, holds more than one statement, or clashes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    name: str
+    shape: Shape
+    sql: str
+
+    async def __call__(self, db: Executor, *args: Any) -> Any:
+        if not logger.isEnabledFor(logging.DEBUG):
+            return await self._run(db, args)
+        started = time.perf_counter()
+        try:
+            return await self._run(db, args)
+        finally:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            logger.debug(
+                "query %s took %.2f ms",
+                self.name,
+                elapsed_ms,
+                extra={"query": self.name, "duration_ms": round(elapsed_ms, 2)},
+            )
+
+    async def _run(self, db: Executor, args: tuple[Any, ...]) -> Any:
+        if self.shape == "one":
+            return await db.fetchrow(self.sql, *args)
+        if self.shape == "many":
+            return await db.fetch(self.sql, *args)
+        if self.shape == "scalar":
+            return await db.fetchval(self.sql, *args)
+        return await db.execute(self.sql, *args)
+
+
+class Queries(Mapping[str, Query]):
+    """All statements by name; `queries.create_chat` and `queries["create_chat"]` both work."""
+
+    def __init__(self, queries: dict[str, Query]) -> None:
+        self._queries = queries
+
+    def __getattr__(self, name: str) -> Query:
+        try:
+            return self._queries[name]
+        except KeyError:
+            raise AttributeError(f"no query named {name!r} in sql/") from None
+
+    def __getitem__(self, name: str) -> Query:
+        return self._queries[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._queries)
+
+    def __len__(self) -> int:
+        return len(self._queries)
+
+
+def parse_query_file(path: Path) -> Query:
+    text = path.read_text(encoding="utf-8")
+    first_line = text.split("\n", 1)[0].strip()
+    header = _HEADER.match(first_line)
+    if header is None:
+        raise QueryFileError(f"{path}: first line must be '-- name: {path.stem} :<shape>'")
+    if header["name"] != path.stem:
+        raise QueryFileError(f"{path}: header names {header['name']!r}, file is {path.stem!r}")
+    code = _COMMENT.sub("", text).strip()
+    if not code:
+        raise QueryFileError(f"{path}: no statement")
+    if ";" in code.rstrip(";"):
+        raise QueryFileError(f"{path}: one statement per file")
+    return Query(name=path.stem, shape=header["shape"], sql=text)  # type: ignore[arg-type]
+
+
+def load_queries(root: Path) -> Queries:
+    queries: dict[str, Query] = {}
+    for path in sorted(root.rglob("*.sql")):
+        query = parse_query_file(path)
+        if query.name in queries:
+            raise QueryFileError(f"{path}: a query named {query.name!r} already exists")
+        queries[query.name] = query
+    if not queries:
+        raise QueryFileError(f"{root}: no .sql files")
+    return Queries(queries)

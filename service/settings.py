@@ -1,0 +1,63 @@
+"""Configuration from environment variables, optionally read from a `.env` file."""
+
+from typing import Annotated, Literal, Self
+
+from pydantic import Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PositiveInt = Annotated[int, Field(ge=1)]
+
+
+class Settings(BaseSettings):
+    """Every variable is documented in `.env.example` and the README."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    app_name: str = "Chat API"
+    debug: bool = False
+    database_url: str = Field(min_length=1)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    default_messages_limit: PositiveInt = 20
+    max_messages_limit: PositiveInt = 100
+
+    db_pool_min_size: int = Field(default=2, ge=0)
+    db_pool_max_size: PositiveInt = 10
+    db_connect_timeout: float = Field(default=5.0, gt=0)
+    db_command_timeout: float = Field(default=10.0, gt=0)
+    health_db_timeout: float = Field(default=2.0, gt=0)
+
+    body_limit: PositiveInt = 1024 * 1024
+    shutdown_timeout: float = Field(default=30.0, ge=0)
+
+    @model_validator(mode="after")
+    def _limits_are_consistent(self) -> Self:
+        if self.default_messages_limit > self.max_messages_limit:
+            raise ValueError("DEFAULT_MESSAGES_LIMIT must not exceed MAX_MESSAGES_LIMIT")
+        if self.db_pool_min_size > self.db_pool_max_size:
+            raise ValueError("DB_POOL_MIN_SIZE must not exceed DB_POOL_MAX_SIZE")
+        return self
+
+
+class SettingsError(Exception):
+    """A configuration value is missing or invalid; the message is one line naming it."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise SettingsError(describe_settings_error(exc)) from None
+
+
+def describe_settings_error(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    variable = "_".join(str(part) for part in first["loc"]).upper()
+    message = first["msg"]
+    if first["type"] == "missing":
+        return f"{variable} is not set"
+    if variable:
+        return f"{variable}: {message}"
+    return message.removeprefix("Value error, ")

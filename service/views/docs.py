@@ -1,0 +1,70 @@
+"""The OpenAPI document and the pages that render it, all served from local assets."""
+
+import html
+from pathlib import Path
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+from swagger_ui.core import SWAGGER_UI_PY_ROOT
+
+from service.appkeys import OPENAPI, SETTINGS
+
+SWAGGER_UI_ASSETS = SWAGGER_UI_PY_ROOT / "static"
+REDOC_ASSETS = Path(__file__).resolve().parent.parent / "static"
+
+SWAGGER_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>{title} - Swagger UI</title>
+  <link rel="stylesheet" href="/docs/static/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="/docs/static/swagger-ui-bundle.js"></script>
+  <script>
+    window.ui = SwaggerUIBundle({{
+      url: "/openapi.json",
+      dom_id: "#swagger-ui",
+      validatorUrl: null,
+      deepLinking: true
+    }});
+  </script>
+</body>
+</html>
+"""
+
+REDOC_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>{title} - ReDoc</title>
+</head>
+<body>
+  <redoc spec-url="/openapi.json"></redoc>
+  <script src="/redoc/static/redoc.standalone.js"></script>
+</body>
+</html>
+"""
+
+
+async def openapi_json(request: web.Request) -> web.Response:
+    return web.json_response(request.app[OPENAPI])
+
+
+def _page(template: str) -> Handler:
+    async def page(request: web.Request) -> web.Response:
+        title = html.escape(request.app[SETTINGS].app_name)
+        return web.Response(text=template.format(title=title), content_type="text/html")
+
+    return page
+
+
+def add_routes(router: web.UrlDispatcher) -> None:
+    router.add_get("/openapi.json", openapi_json)
+    router.add_get("/docs", _page(SWAGGER_PAGE))
+    router.add_get("/docs/", _page(SWAGGER_PAGE))
+    router.add_static("/docs/static", SWAGGER_UI_ASSETS)
+    router.add_get("/redoc", _page(REDOC_PAGE))
+    router.add_get("/redoc/", _page(REDOC_PAGE))
+    router.add_static("/redoc/static", REDOC_ASSETS)

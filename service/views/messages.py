@@ -1,0 +1,71 @@
+"""Messages: post into a chat, list a chat's messages, get one by id."""
+
+from aiohttp import web
+
+from service.appkeys import QUERY_MODELS, STORE
+from service.models import MessageCreate, MessageList, MessagePublic
+from service.openapi import documented, error_responses, json_body, json_content, path_id
+from service.parsing import path_int, read_body, read_query
+from service.responses import json_response
+from service.routing import add_route
+
+
+@documented(
+    tags=["messages"],
+    summary="Post a message into a chat",
+    parameters=[path_id("chat_id", "Id of the chat to post into.")],
+    requestBody=json_body(MessageCreate),
+    responses={
+        201: {
+            "description": "Created; `Location` names the new message",
+            "headers": {"Location": {"schema": {"type": "string"}}},
+            **json_content(MessagePublic),
+        },
+        **error_responses(404, 413, 415, 422, 503),
+    },
+)
+async def create_message(request: web.Request) -> web.Response:
+    chat_id = path_int(request, "chat_id")
+    body = await read_body(request, MessageCreate)
+    message = await request.app[STORE].create_message(chat_id=chat_id, text=body.text)
+    return json_response(message, status=201, headers={"Location": f"/messages/{message.id}"})
+
+
+@documented(
+    tags=["messages"],
+    summary="List a chat's messages, newest first",
+    parameters=[path_id("chat_id", "Id of the chat.")],
+    query="messages_page",
+    responses={
+        200: {"description": "One page of messages", **json_content(MessageList)},
+        **error_responses(404, 422, 503),
+    },
+)
+async def list_messages(request: web.Request) -> web.Response:
+    chat_id = path_int(request, "chat_id")
+    page = read_query(request, request.app[QUERY_MODELS].messages_page)
+    messages = await request.app[STORE].list_messages(
+        chat_id=chat_id, skip=page.skip, limit=page.limit
+    )
+    return json_response(MessageList(messages))
+
+
+@documented(
+    tags=["messages"],
+    summary="Get one message",
+    parameters=[path_id("message_id", "Id of the message.")],
+    responses={
+        200: {"description": "The message", **json_content(MessagePublic)},
+        **error_responses(404, 422, 503),
+    },
+)
+async def get_message(request: web.Request) -> web.Response:
+    message_id = path_int(request, "message_id")
+    message = await request.app[STORE].get_message(message_id=message_id)
+    return json_response(message)
+
+
+def add_routes(router: web.UrlDispatcher) -> None:
+    add_route(router, "POST", "/chats/{chat_id}/messages", create_message)
+    add_route(router, "GET", "/chats/{chat_id}/messages", list_messages)
+    add_route(router, "GET", "/messages/{message_id}", get_message)

@@ -1,0 +1,65 @@
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any
+
+import asyncpg
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+
+from service.app import create_app
+from service.migrations import apply_migrations
+from service.settings import Settings
+from tests import postgres
+
+Client = TestClient[web.Request, web.Application]
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    return postgres.server_url()
+
+
+@pytest.fixture(scope="session")
+def template_database(pg_server: str) -> Iterator[str]:
+    name = postgres.unique_name("chat_api_template")
+    asyncio.run(postgres.create_database(pg_server, name))
+    apply_migrations(postgres.database_url(pg_server, name))
+    yield name
+    asyncio.run(postgres.drop_database(pg_server, name))
+
+
+@pytest.fixture
+async def database_url(pg_server: str, template_database: str) -> AsyncIterator[str]:
+    name = postgres.unique_name("chat_api_test")
+    await postgres.create_database(pg_server, name, template=template_database)
+    yield postgres.database_url(pg_server, name)
+    await postgres.drop_database(pg_server, name)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(_env_file=None, database_url=database_url, db_pool_min_size=1)
+
+
+@pytest.fixture
+async def make_client(
+    aiohttp_client: Callable[..., Awaitable[Client]], settings: Settings
+) -> Callable[..., Awaitable[Client]]:
+    async def make(**overrides: Any) -> Client:
+        return await aiohttp_client(create_app(settings.model_copy(update=overrides)))
+
+    return make
+
+
+@pytest.fixture
+async def client(make_client: Callable[..., Awaitable[Client]]) -> Client:
+    return await make_client()
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[asyncpg.Connection]:
+    """A direct connection, for checking what the API stored."""
+    connection = await asyncpg.connect(database_url)
+    yield connection
+    await connection.close()
