@@ -63,7 +63,8 @@ async def add_request_id_header(request: web.Request, response: web.StreamRespon
 def _error(
     status: int, detail: str, code: str, headers: dict[str, str] | None = None
 ) -> web.Response:
-    return json_response(ErrorBody(detail=detail, code=code), status=status, headers=headers)
+    body = ErrorBody(detail=detail, code=code, request_id=current_request_id.get())
+    return json_response(body, status=status, headers=headers)
 
 
 def _code_for(exc: web.HTTPException) -> str:
@@ -99,7 +100,4 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return _error(503, unavailable.detail, unavailable.code)
     except Exception:
         logger.exception("unhandled error on %s %s", request.method, request.path)
-        body = ErrorBody(
-            detail="Internal server error", code="internal_error", request_id=request[REQUEST_ID]
-        )
-        return json_response(body, status=500)
+        return _error(500, "Internal server error", "internal_error")

@@ -94,7 +94,7 @@ class ErrorBody(BaseModel):
 
     detail: str
     code: str
-    request_id: str | None = None
+    request_id: str | None = Field(default=None, description="Echoes X-Request-ID, for support.")
 
 
 class ValidationIssue(BaseModel):

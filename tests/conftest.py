@@ -1,5 +1,6 @@
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -9,6 +10,7 @@ from aiohttp.test_utils import TestClient
 
 from service.app import create_app
 from service.migrations import apply_migrations
+from service.queries import Queries, load_queries
 from service.settings import Settings
 from tests import postgres
 
@@ -44,8 +46,9 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 async def make_client(
-    aiohttp_client: Callable[..., Awaitable[Client]], settings: Settings
+    settings: Settings, aiohttp_client: Callable[..., Awaitable[Client]]
 ) -> Callable[..., Awaitable[Client]]:
+    # settings (and so the database) come first, so they are torn down after the app.
     async def make(**overrides: Any) -> Client:
         return await aiohttp_client(create_app(settings.model_copy(update=overrides)))
 
@@ -63,3 +66,21 @@ async def db(database_url: str) -> AsyncIterator[asyncpg.Connection]:
     connection = await asyncpg.connect(database_url)
     yield connection
     await connection.close()
+
+
+@pytest.fixture(scope="session")
+def test_queries() -> Queries:
+    """Statements the tests use to look behind the API (tests/sql/)."""
+    return load_queries(Path(__file__).parent / "sql")
+
+
+async def create_chat(client: Client, title: str = "chat") -> dict[str, Any]:
+    response = await client.post("/chats", json={"title": title})
+    assert response.status == 201, await response.text()
+    return dict(await response.json())
+
+
+async def post_message(client: Client, chat_id: int, text: str = "hi") -> dict[str, Any]:
+    response = await client.post(f"/chats/{chat_id}/messages", json={"text": text})
+    assert response.status == 201, await response.text()
+    return dict(await response.json())

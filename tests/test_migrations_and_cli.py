@@ -1,0 +1,148 @@
+"""Migrations (stairway, yoyo CLI), the chat-api commands and configuration errors."""
+
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from service.cli import main
+from service.database import asyncpg_dsn, masked, yoyo_url
+from service.migrations import apply_migrations, rollback_migrations
+from service.queries import Queries
+from service.resources import migrations_dir
+from tests import postgres
+
+MIGRATIONS = sorted(path for path in migrations_dir().glob("*.sql") if ".rollback" not in path.name)
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture
+async def empty_database(pg_server: str) -> AsyncIterator[str]:
+    name = postgres.unique_name("chat_api_empty")
+    await postgres.create_database(pg_server, name)
+    yield postgres.database_url(pg_server, name)
+    await postgres.drop_database(pg_server, name)
+
+
+async def _signature(url: str, queries: Queries) -> list[tuple[str, str, str]]:
+    connection = await asyncpg.connect(url)
+    try:
+        return [tuple(row) for row in await queries.schema_signature(connection)]
+    finally:
+        await connection.close()
+
+
+def test_every_migration_has_a_rollback() -> None:
+    assert MIGRATIONS
+    for migration in MIGRATIONS:
+        assert migration.with_suffix(".rollback.sql").exists(), migration.name
+
+
+async def test_stairway_up_down_up(empty_database: str, test_queries: Queries) -> None:
+    assert apply_migrations(empty_database) == [path.stem for path in MIGRATIONS]
+    applied = await _signature(empty_database, test_queries)
+    assert any(kind == "trigger" for kind, _, _ in applied)
+
+    rolled_back = rollback_migrations(empty_database, steps=len(MIGRATIONS))
+    assert rolled_back == [path.stem for path in reversed(MIGRATIONS)]
+    assert await _signature(empty_database, test_queries) == []
+
+    apply_migrations(empty_database)
+    assert await _signature(empty_database, test_queries) == applied
+    assert apply_migrations(empty_database) == [], "applying twice is a no-op"
+
+
+def test_plain_yoyo_cli_applies_the_migrations(empty_database: str) -> None:
+    # The command DBAs and deploy scripts run, with the URL form documented in the README.
+    subprocess.run(
+        [BIN / "yoyo", "apply", "--batch", "--database", yoyo_url(empty_database), "migrations"],
+        check=True,
+        capture_output=True,
+        cwd=Path(__file__).parent.parent,
+    )
+    assert apply_migrations(empty_database) == []
+
+
+def test_database_url_forms() -> None:
+    assert yoyo_url("postgresql://u:p@h:5432/d") == "postgresql+psycopg://u:p@h:5432/d"
+    assert yoyo_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
+    assert asyncpg_dsn("postgresql+psycopg://u@h/d") == "postgresql://u@h/d"
+    assert masked("postgresql://u:secret@h/d") == "postgresql://u:***@h/d"
+    assert masked("postgresql://u@h/d") == "postgresql://u@h/d"
+    with pytest.raises(ValueError, match="postgresql://"):
+        yoyo_url("mysql://u@h/d")
+
+
+@pytest.fixture
+def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
+    """No .env file and no chat-api variables from the developer's shell."""
+    monkeypatch.chdir(tmp_path)
+    for variable in list(os.environ):
+        if variable in {"DATABASE_URL", "PORT", "HOST", "LOG_LEVEL", "MAX_MESSAGES_LIMIT"}:
+            monkeypatch.delenv(variable)
+    return monkeypatch
+
+
+def test_cli_migrate_rollback_and_check_db(
+    isolated_env: pytest.MonkeyPatch, empty_database: str
+) -> None:
+    isolated_env.setenv("DATABASE_URL", empty_database)
+    assert main(["migrate"]) == 0
+    assert apply_migrations(empty_database) == []
+    assert main(["migrate", "--rollback"]) == 0
+    assert apply_migrations(empty_database) == [MIGRATIONS[-1].stem]
+    assert main(["check-db"]) == 0
+
+
+def test_check_db_fails_when_nothing_answers(isolated_env: pytest.MonkeyPatch) -> None:
+    isolated_env.setenv("DATABASE_URL", "postgresql://nobody:secret@127.0.0.1:1/none")
+    isolated_env.setenv("DB_CONNECT_TIMEOUT", "2")
+    assert main(["check-db"]) == 1
+
+
+def test_settings_come_from_dotenv(
+    isolated_env: pytest.MonkeyPatch, tmp_path: Path, empty_database: str
+) -> None:
+    (tmp_path / ".env").write_text(f"DATABASE_URL={empty_database}\n")
+    assert main(["check-db"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("PORT", "eighty", "PORT"),
+        ("PORT", "70000", "PORT"),
+        ("MAX_MESSAGES_LIMIT", "0", "MAX_MESSAGES_LIMIT"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL"),
+        ("DEFAULT_MESSAGES_LIMIT", "500", "DEFAULT_MESSAGES_LIMIT"),
+        ("DATABASE_URL", None, "DATABASE_URL is not set"),
+    ],
+)
+def test_bad_configuration_stops_with_one_line_naming_the_variable(
+    isolated_env: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    variable: str,
+    value: str | None,
+    expected: str,
+) -> None:
+    if variable != "DATABASE_URL":
+        isolated_env.setenv("DATABASE_URL", "postgresql://u@127.0.0.1/d")
+    if value is not None:
+        isolated_env.setenv(variable, value)
+    assert main(["serve"]) == 2
+    message = capsys.readouterr().err
+    assert message.count("\n") == 1
+    assert expected in message
+
+
+def test_python_dash_m_service_runs_the_cli(empty_database: str, tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": empty_database}
+    result = subprocess.run(
+        [sys.executable, "-m", "service", "check-db"], env=env, cwd=tmp_path, capture_output=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert subprocess.run([BIN / "chat-api", "--help"], capture_output=True).returncode == 0

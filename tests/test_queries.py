@@ -1,0 +1,78 @@
+"""The query loader fails fast on bad files, and SQL only ever lives in sql/."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from service.queries import QueryFileError, load_queries
+from service.resources import sql_dir
+
+ROOT = Path(__file__).parent.parent
+
+
+def write(folder: Path, name: str, text: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text)
+
+
+def test_loads_every_statement_by_file_name() -> None:
+    queries = load_queries(sql_dir())
+    assert {"create_chat", "list_chats", "get_chat_with_messages", "delete_chat"} <= set(queries)
+    assert queries.create_chat.shape == "one"
+    assert queries["list_chats"].shape == "many"
+    with pytest.raises(AttributeError, match="no query named"):
+        _ = queries.drop_everything
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "problem"),
+    [
+        ("a.sql", "SELECT 1;", "first line"),
+        ("a.sql", "-- name: b :one\nSELECT 1;", "header names"),
+        ("a.sql", "-- name: a :lots\nSELECT 1;", "first line"),
+        ("a.sql", "-- name: a :one\n-- only comments\n", "no statement"),
+        ("a.sql", "-- name: a :exec\nDELETE FROM x; DELETE FROM y;", "one statement"),
+    ],
+)
+def test_malformed_files_fail_fast(tmp_path: Path, name: str, text: str, problem: str) -> None:
+    write(tmp_path, name, text)
+    with pytest.raises(QueryFileError, match=problem):
+        load_queries(tmp_path)
+
+
+def test_duplicate_names_and_empty_folders_fail(tmp_path: Path) -> None:
+    with pytest.raises(QueryFileError, match=r"no \.sql files"):
+        load_queries(tmp_path)
+    write(tmp_path / "one", "a.sql", "-- name: a :one\nSELECT 1;")
+    write(tmp_path / "two", "a.sql", "-- name: a :one\nSELECT 2;")
+    with pytest.raises(QueryFileError, match="already exists"):
+        load_queries(tmp_path)
+
+
+def test_every_query_header_documents_parameters_and_results() -> None:
+    for path in sorted(sql_dir().rglob("*.sql")):
+        text = path.read_text()
+        header = [line for line in text.splitlines() if line.startswith("--")]
+        placeholders = set(re.findall(r"\$(\d+)", text.split("\n", len(header))[-1]))
+        for number in placeholders:
+            assert any(line.startswith(f"-- ${number} ") for line in header), (path, number)
+        assert any(line.startswith("-- returns:") for line in header), path
+        assert "SELECT *" not in text.upper(), path
+
+
+SQL_IN_PYTHON = re.compile(
+    r"\bSELECT\b.+\bFROM\b|\bINSERT\s+INTO\b|\bUPDATE\s+\w+\s+SET\b|\bDELETE\s+FROM\b"
+    r"|\b(CREATE|DROP|ALTER)\s+(TABLE|INDEX|DATABASE|FUNCTION|TRIGGER)\b",
+    re.IGNORECASE,
+)
+
+
+def test_no_sql_text_in_service_code() -> None:
+    offenders = [
+        f"{path}:{number}"
+        for path in sorted((ROOT / "service").rglob("*.py"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if SQL_IN_PYTHON.search(line)
+    ]
+    assert offenders == []
