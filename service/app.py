@@ -2,15 +2,22 @@
 
 from aiohttp import web
 
-from service.appkeys import OPENAPI, QUERIES, QUERY_MODELS, SETTINGS, QueryModels
+from service.appkeys import METRICS, OPENAPI, QUERIES, QUERY_MODELS, SETTINGS, QueryModels
+from service.cors import enable_cors
 from service.database import database_ctx
-from service.middlewares import add_request_id_header, error_middleware, request_id_middleware
+from service.metrics import Metrics
+from service.middlewares import (
+    access_middleware,
+    add_request_id_header,
+    error_middleware,
+    request_id_middleware,
+)
 from service.models import CHATS_PAGE_MAX, latest_query, page_query
 from service.openapi import OpenAPIBuilder
 from service.queries import load_queries
 from service.resources import sql_dir
 from service.settings import Settings, load_settings
-from service.views import chats, docs, health, messages
+from service.views import chats, docs, health, messages, metrics
 
 
 def _query_models(settings: Settings) -> QueryModels:
@@ -31,18 +38,19 @@ def _query_models(settings: Settings) -> QueryModels:
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or load_settings()
     app = web.Application(
-        middlewares=[request_id_middleware, error_middleware],
+        middlewares=[request_id_middleware, access_middleware, error_middleware],
         client_max_size=settings.body_limit,
     )
     app[SETTINGS] = settings
     app[QUERIES] = load_queries(sql_dir())
     app[QUERY_MODELS] = _query_models(settings)
+    app[METRICS] = Metrics()
 
-    for area in (chats, messages, health, docs):
+    for area in (chats, messages, health, metrics, docs):
         area.add_routes(app.router)
-    app[OPENAPI] = OpenAPIBuilder(title=settings.app_name, query_models=app[QUERY_MODELS]).build(
-        app
-    )
+    openapi = OpenAPIBuilder(title=settings.app_name, query_models=app[QUERY_MODELS])
+    app[OPENAPI] = openapi.build(app)
+    enable_cors(app, settings.cors_origins)
 
     app.on_response_prepare.append(add_request_id_header)
     app.cleanup_ctx.append(database_ctx)

@@ -5,6 +5,7 @@ from typing import Any
 
 from aiohttp import web
 
+from service.metrics import Metrics
 from service.models import Latest, Page
 from service.queries import Queries
 from service.settings import Settings
@@ -25,5 +26,6 @@ QUERIES = web.AppKey("queries", Queries)
 QUERY_MODELS = web.AppKey("query_models", QueryModels)
 STORE = web.AppKey("store", Store)
 OPENAPI = web.AppKey("openapi", dict[str, Any])
+METRICS = web.AppKey("metrics", Metrics)
 
 REQUEST_ID = web.RequestKey("request_id", str)

@@ -1,4 +1,4 @@
-"""`chat-api` / `python -m service`: serve, migrate, check-db, local-db."""
+"""`chat-api` / `python -m service`: serve, migrate, seed, check-db, local-db."""
 
 import argparse
 import asyncio
@@ -8,39 +8,60 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import asyncpg
-from aiohttp import web
+import psycopg
 
-from service.app import create_app
-from service.database import asyncpg_dsn, masked
+from service.database import asyncpg_dsn, create_pool, masked
 from service.localdb import LocalDatabaseError, database_url_for_development
 from service.logs import configure_logging
 from service.migrations import apply_migrations, rollback_migrations
 from service.queries import load_queries
 from service.resources import sql_dir
+from service.seed import seed_bulk, seed_demo
+from service.server import serve_single, serve_workers
 from service.settings import Settings, SettingsError, load_settings
+from service.store import Store
 
 logger = logging.getLogger("chat_api.cli")
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    web.run_app(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        shutdown_timeout=settings.shutdown_timeout,
-        print=lambda message: logger.info("%s", message.strip()),
-    )
+    workers = args.workers or settings.workers
+    if workers == 1:
+        serve_single(settings)
+    else:
+        serve_workers(settings, workers)
+    return 0
+
+
+async def _seed(settings: Settings, args: argparse.Namespace) -> tuple[int, int]:
+    pool = await create_pool(settings)
+    try:
+        store = Store(pool, load_queries(sql_dir()), acquire_timeout=settings.db_acquire_timeout)
+        if args.chats is None:
+            return await seed_demo(store)
+        return await seed_bulk(store, chats=args.chats, messages_per_chat=args.messages)
+    finally:
+        await pool.close()
+
+
+def _seed_command(settings: Settings, args: argparse.Namespace) -> int:
+    chats, messages = asyncio.run(_seed(settings, args))
+    logger.info("seeded %d chat(s) and %d message(s)", chats, messages)
     return 0
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
-    if args.rollback:
-        done = rollback_migrations(settings.database_url)
-        verb = "rolled back"
-    else:
-        done = apply_migrations(settings.database_url)
-        verb = "applied"
     target = masked(settings.database_url)
+    try:
+        if args.rollback:
+            done = rollback_migrations(settings.database_url)
+            verb = "rolled back"
+        else:
+            done = apply_migrations(settings.database_url)
+            verb = "applied"
+    except psycopg.OperationalError as exc:
+        logger.error("cannot migrate %s: %s", target, exc)
+        return 1
     logger.info("%s %d migration(s) on %s: %s", verb, len(done), target, ", ".join(done) or "-")
     return 0
 
@@ -79,7 +100,19 @@ def _local_db(args: argparse.Namespace) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chat-api", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("serve", help="serve the API on HOST:PORT").set_defaults(run=_serve)
+    serve = commands.add_parser("serve", help="serve the API on HOST:PORT")
+    serve.add_argument(
+        "--workers", type=_positive, help="worker processes on one port (default: WORKERS)"
+    )
+    serve.set_defaults(run=_serve)
+    seed = commands.add_parser(
+        "seed", help="add demo data (idempotent), or a bulk dataset with --chats/--messages"
+    )
+    seed.add_argument("--chats", type=_positive, help="bulk: how many chats to add")
+    seed.add_argument(
+        "--messages", type=_not_negative, default=0, help="bulk: messages in each new chat"
+    )
+    seed.set_defaults(run=_seed_command)
     migrate = commands.add_parser("migrate", help="apply the migrations to DATABASE_URL")
     migrate.add_argument("--rollback", action="store_true", help="roll back the latest one")
     migrate.set_defaults(run=_migrate)
@@ -95,8 +128,25 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def _not_negative(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return number
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "seed" and args.messages and args.chats is None:
+        parser.error("--messages needs --chats")
     if not getattr(args, "needs_settings", True):
         return int(args.run(args))
     try:

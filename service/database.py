@@ -47,7 +47,11 @@ async def create_pool(settings: Settings) -> asyncpg.Pool:
         max_size=settings.db_pool_max_size,
         timeout=settings.db_connect_timeout,
         command_timeout=settings.db_command_timeout,
-        server_settings={"application_name": settings.app_name},
+        # The server cancels runaway statements itself; command_timeout is the client's backstop.
+        server_settings={
+            "application_name": settings.app_name,
+            "statement_timeout": str(int(settings.db_statement_timeout * 1000)),
+        },
     )
 
 
@@ -57,7 +61,7 @@ async def database_ctx(app: web.Application) -> AsyncIterator[None]:
     logger.info("connecting to %s", masked(settings.database_url))
     pool = await create_pool(settings)
     try:
-        store = Store(pool, app[QUERIES])
+        store = Store(pool, app[QUERIES], acquire_timeout=settings.db_acquire_timeout)
         await store.ping()
         app[STORE] = store
         yield

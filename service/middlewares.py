@@ -1,15 +1,14 @@
 """Request ids and the one place where every error becomes a JSON answer."""
 
-import asyncio
 import logging
 import re
+import time
 import uuid
 
-import asyncpg
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from service.appkeys import REQUEST_ID, SETTINGS
+from service.appkeys import METRICS, REQUEST_ID, SETTINGS
 from service.errors import DatabaseUnavailable, DomainError, NotFound
 from service.logs import current_request_id
 from service.models import ErrorBody, ValidationErrorBody
@@ -17,24 +16,13 @@ from service.parsing import RequestValidationError, UnsupportedMediaType
 from service.responses import json_response
 
 logger = logging.getLogger("chat_api.errors")
+access_logger = logging.getLogger("chat_api.access")
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # A client's id is kept only when it is short and printable, so it cannot forge log lines.
 _SANE_REQUEST_ID = re.compile(r"[\x21-\x7e]{1,128}")
 
 _DOMAIN_STATUS: dict[type[DomainError], int] = {NotFound: 404, DatabaseUnavailable: 503}
-
-# Errors that mean "the database cannot be reached right now", not "this request is wrong".
-_UNAVAILABLE = (
-    OSError,
-    asyncio.TimeoutError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.ConnectionDoesNotExistError,
-    asyncpg.InterfaceError,
-    asyncpg.TooManyConnectionsError,
-    asyncpg.AdminShutdownError,
-    asyncpg.QueryCanceledError,
-)
 
 
 def _request_id_from(request: web.Request) -> str:
@@ -90,14 +78,51 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except UnsupportedMediaType:
         return _error(415, "Content-Type must be application/json", "unsupported_media_type")
     except DomainError as exc:
+        if isinstance(exc, DatabaseUnavailable):
+            request.app[METRICS].database_errors.inc()
         status = next(s for kind, s in _DOMAIN_STATUS.items() if isinstance(exc, kind))
         return _error(status, exc.detail, exc.code)
     except web.HTTPException as exc:
         return _from_http_exception(exc, request)
-    except _UNAVAILABLE:
-        logger.warning("database unavailable", exc_info=True)
-        unavailable = DatabaseUnavailable()
-        return _error(503, unavailable.detail, unavailable.code)
     except Exception:
-        logger.exception("unhandled error on %s %s", request.method, request.path)
+        logger.exception("unhandled error on %s %s", request.method, request.raw_path)
         return _error(500, "Internal server error", "internal_error")
+
+
+def _route_template(request: web.Request) -> str:
+    resource = request.match_info.route.resource
+    if resource is None:
+        return "unmatched"
+    # "/chats/" and "/chats" are one route to the people reading the metrics.
+    return resource.canonical.rstrip("/") or "/"
+
+
+@web.middleware
+async def access_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Times each request: a metrics sample, and one access line unless ACCESS_LOG=false."""
+    started = time.perf_counter()
+    response = await handler(request)
+    seconds = time.perf_counter() - started
+    request.app[METRICS].observe(
+        method=request.method,
+        route=_route_template(request),
+        status=response.status,
+        seconds=seconds,
+    )
+    if request.app[SETTINGS].access_log:
+        duration_ms = round(seconds * 1000, 2)
+        # raw_path keeps percent-escapes, so a path cannot break the line.
+        access_logger.info(
+            "%s %s %d %.2f ms",
+            request.method,
+            request.raw_path,
+            response.status,
+            duration_ms,
+            extra={
+                "method": request.method,
+                "path": request.raw_path,
+                "status": response.status,
+                "duration_ms": duration_ms,
+            },
+        )
+    return response

@@ -2,8 +2,8 @@
 
 from typing import Annotated, Literal, Self
 
-from pydantic import Field, ValidationError, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PositiveInt = Annotated[int, Field(ge=1)]
 
@@ -19,6 +19,11 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    log_file: str | None = None
+    log_file_max_bytes: PositiveInt = 10 * 1024 * 1024
+    log_file_backup_count: int = Field(default=5, ge=0)
+    access_log: bool = True
 
     default_messages_limit: PositiveInt = 20
     max_messages_limit: PositiveInt = 100
@@ -27,10 +32,32 @@ class Settings(BaseSettings):
     db_pool_max_size: PositiveInt = 10
     db_connect_timeout: float = Field(default=5.0, gt=0)
     db_command_timeout: float = Field(default=10.0, gt=0)
+    db_statement_timeout: float = Field(default=5.0, gt=0)
+    db_acquire_timeout: float = Field(default=2.0, gt=0)
     health_db_timeout: float = Field(default=2.0, gt=0)
 
     body_limit: PositiveInt = 1024 * 1024
     shutdown_timeout: float = Field(default=30.0, ge=0)
+    workers: PositiveInt = 1
+    cors_origins: Annotated[list[str], NoDecode] = []
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        # CORS_ORIGINS is a comma-separated list: "https://a.example,https://b.example".
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _limits_are_consistent(self) -> Self:

@@ -1,15 +1,32 @@
 """The data layer: runs the queries in sql/ and speaks in models and domain errors, never HTTP."""
 
+import logging
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
 
-from service.errors import ChatNotFound, MessageNotFound
+from service.errors import ChatNotFound, DatabaseUnavailable, MessageNotFound
 from service.models import ChatPublic, ChatWithMessages, MessagePublic
 from service.queries import Queries
 
+logger = logging.getLogger("chat_api.store")
+
 # Ids are bigint; anything outside this range cannot name a row.
 MAX_ID = 2**63 - 1
+
+# Failures that mean "the database cannot serve us right now", not "this request is wrong":
+# refused or dropped connections, an exhausted pool, a server shutting down, statement_timeout.
+UNAVAILABLE_ERRORS = (
+    OSError,
+    TimeoutError,
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.TooManyConnectionsError,
+    # 57xxx: query_canceled (statement_timeout), admin_shutdown, cannot_connect_now, ...
+    asyncpg.OperatorInterventionError,
+)
 
 
 def _chat(row: Any) -> ChatPublic:
@@ -40,23 +57,39 @@ def _require_chat_id(chat_id: int) -> None:
 class Store:
     """Chats and messages in PostgreSQL."""
 
-    def __init__(self, pool: asyncpg.Pool, queries: Queries) -> None:
-        self._pool = pool
+    def __init__(self, pool: asyncpg.Pool, queries: Queries, *, acquire_timeout: float) -> None:
+        self.pool = pool
         self._queries = queries
+        self._acquire_timeout = acquire_timeout
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[asyncpg.Connection]:
+        """A pooled connection; waits at most acquire_timeout for one, and turns outages
+        into DatabaseUnavailable."""
+        try:
+            async with self.pool.acquire(timeout=self._acquire_timeout) as connection:
+                yield connection
+        except UNAVAILABLE_ERRORS as exc:
+            logger.warning("database unavailable: %r", exc)
+            raise DatabaseUnavailable() from exc
 
     async def ping(self) -> None:
-        await self._queries.ping(self._pool)
+        async with self.connection() as db:
+            await self._queries.ping(db)
 
     async def create_chat(self, *, title: str) -> ChatPublic:
-        return _chat(await self._queries.create_chat(self._pool, title))
+        async with self.connection() as db:
+            return _chat(await self._queries.create_chat(db, title))
 
     async def list_chats(self, *, skip: int, limit: int) -> list[ChatPublic]:
-        rows = await self._queries.list_chats(self._pool, skip, limit)
+        async with self.connection() as db:
+            rows = await self._queries.list_chats(db, skip, limit)
         return [_chat(row) for row in rows]
 
     async def get_chat_with_messages(self, *, chat_id: int, limit: int) -> ChatWithMessages:
         _require_chat_id(chat_id)
-        rows = await self._queries.get_chat_with_messages(self._pool, chat_id, limit)
+        async with self.connection() as db:
+            rows = await self._queries.get_chat_with_messages(db, chat_id, limit)
         if not rows:
             raise ChatNotFound(chat_id)
         messages = [
@@ -73,21 +106,25 @@ class Store:
 
     async def delete_chat(self, *, chat_id: int) -> None:
         _require_chat_id(chat_id)
-        if await self._queries.delete_chat(self._pool, chat_id) is None:
+        async with self.connection() as db:
+            deleted = await self._queries.delete_chat(db, chat_id)
+        if deleted is None:
             raise ChatNotFound(chat_id)
 
     async def create_message(self, *, chat_id: int, text: str) -> MessagePublic:
         _require_chat_id(chat_id)
-        try:
-            row = await self._queries.create_message(self._pool, chat_id, text)
-        except asyncpg.ForeignKeyViolationError:
-            # The chat did not exist, or was deleted while this message was being posted.
-            raise ChatNotFound(chat_id) from None
+        async with self.connection() as db:
+            try:
+                row = await self._queries.create_message(db, chat_id, text)
+            except asyncpg.ForeignKeyViolationError:
+                # The chat did not exist, or was deleted while this message was being posted.
+                raise ChatNotFound(chat_id) from None
         return _message(row)
 
     async def list_messages(self, *, chat_id: int, skip: int, limit: int) -> list[MessagePublic]:
         _require_chat_id(chat_id)
-        rows = await self._queries.list_messages(self._pool, chat_id, skip, limit)
+        async with self.connection() as db:
+            rows = await self._queries.list_messages(db, chat_id, skip, limit)
         if not rows:
             raise ChatNotFound(chat_id)
         return [_message(row) for row in rows if row["id"] is not None]
@@ -95,7 +132,29 @@ class Store:
     async def get_message(self, *, message_id: int) -> MessagePublic:
         if not _can_exist(message_id):
             raise MessageNotFound(message_id)
-        row = await self._queries.get_message(self._pool, message_id)
+        async with self.connection() as db:
+            row = await self._queries.get_message(db, message_id)
         if row is None:
             raise MessageNotFound(message_id)
         return _message(row)
+
+    async def insert_chats(self, *, titles: Sequence[str]) -> list[int]:
+        """Creates chats in one statement; returns their ids."""
+        async with self.connection() as db:
+            rows = await self._queries.insert_chats(db, list(titles))
+        return [row["id"] for row in rows]
+
+    async def insert_messages(self, *, chat_ids: Sequence[int], texts: Sequence[str]) -> int:
+        """Inserts messages in one statement; returns how many."""
+        async with self.connection() as db:
+            return int(await self._queries.insert_messages(db, list(chat_ids), list(texts)))
+
+    async def insert_missing_chats(self, chats: Mapping[str, Sequence[str]]) -> tuple[int, int]:
+        """Creates the chats (title -> message texts) whose titles do not exist yet, with their
+        messages, in one transaction; returns how many chats and messages were created."""
+        async with self.connection() as db, db.transaction():
+            created = await self._queries.insert_missing_chats(db, list(chats))
+            chat_ids = [row["id"] for row in created for _ in chats[row["title"]]]
+            texts = [text for row in created for text in chats[row["title"]]]
+            messages = await self._queries.insert_messages(db, chat_ids, texts) if texts else 0
+        return len(created), int(messages)

@@ -79,6 +79,7 @@ async def test_openapi_document_is_valid_3x_and_complete(client: Client) -> None
         "/health",
         "/health/db",
         "/health/version",
+        "/metrics",
     }
     assert set(document["paths"]["/chats"]) == {"get", "post"}
     assert set(document["paths"]["/chats/{chat_id}"]) == {"get", "delete"}

@@ -1,6 +1,7 @@
 """The query loader fails fast on bad files, and SQL only ever lives in sql/."""
 
 import re
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -68,11 +69,29 @@ SQL_IN_PYTHON = re.compile(
 )
 
 
+def _string_literals(path: Path) -> list[tuple[int, str]]:
+    with path.open("rb") as source:
+        return [
+            (token.start[0], token.string)
+            for token in tokenize.tokenize(source.readline)
+            if token.type == tokenize.STRING
+            or token.type == getattr(tokenize, "FSTRING_MIDDLE", tokenize.STRING)
+        ]
+
+
 def test_no_sql_text_in_service_code() -> None:
     offenders = [
-        f"{path}:{number}"
+        f"{path}:{line}"
         for path in sorted((ROOT / "service").rglob("*.py"))
-        for number, line in enumerate(path.read_text().splitlines(), 1)
-        if SQL_IN_PYTHON.search(line)
+        for line, literal in _string_literals(path)
+        if SQL_IN_PYTHON.search(literal)
     ]
     assert offenders == []
+
+
+def test_sql_scanner_finds_sql_in_strings_not_comments(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text('# SELECT id FROM chats\nQUERY = "select id from chats where id = 1"\n')
+    assert [
+        line for line, literal in _string_literals(sample) if SQL_IN_PYTHON.search(literal)
+    ] == [2]

@@ -1,0 +1,65 @@
+"""Running the app: one process on uvloop, or N worker processes on one port via gunicorn.
+
+Both stop gracefully on SIGTERM: no new connections, in-flight requests get SHUTDOWN_TIMEOUT
+seconds to finish, the pool closes, the process exits 0.
+"""
+
+import logging
+import math
+from typing import Any
+
+from aiohttp import web
+from gunicorn.app.base import BaseApplication
+
+from service.app import create_app
+from service.settings import Settings
+
+logger = logging.getLogger("chat_api.server")
+
+try:
+    import uvloop
+except ImportError:  # pragma: no cover - uvloop has no Windows build
+    uvloop = None  # type: ignore[assignment]
+
+
+def serve_single(settings: Settings) -> None:
+    loop = uvloop.new_event_loop() if uvloop is not None else None
+    web.run_app(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        shutdown_timeout=settings.shutdown_timeout,
+        access_log=None,  # the access middleware writes the access line
+        loop=loop,
+        print=lambda message: logger.info("%s", message.strip()),
+    )
+
+
+class _GunicornServer(BaseApplication):  # type: ignore[misc]
+    def __init__(self, settings: Settings, workers: int) -> None:
+        self._settings = settings
+        self._workers = workers
+        super().__init__()
+
+    def load_config(self) -> None:
+        options: dict[str, Any] = {
+            "bind": f"{self._settings.host}:{self._settings.port}",
+            "workers": self._workers,
+            "worker_class": "aiohttp.GunicornUVLoopWebWorker"
+            if uvloop is not None
+            else "aiohttp.GunicornWebWorker",
+            "graceful_timeout": math.ceil(self._settings.shutdown_timeout),
+            "control_socket_disable": True,
+            "accesslog": None,
+            "proc_name": "chat-api",
+        }
+        for key, value in options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> web.Application:
+        # Runs in each worker after the fork: every worker has its own pool and event loop.
+        return create_app(self._settings)
+
+
+def serve_workers(settings: Settings, workers: int) -> None:
+    _GunicornServer(settings, workers).run()

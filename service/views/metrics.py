@@ -1,0 +1,27 @@
+"""GET /metrics in the Prometheus text format (per worker process)."""
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from service.appkeys import METRICS, STORE
+from service.openapi import documented
+
+
+@documented(
+    tags=["health"],
+    summary="Prometheus metrics of this worker process",
+    responses={
+        200: {
+            "description": "Prometheus text exposition format",
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+        }
+    },
+)
+async def metrics(request: web.Request) -> web.Response:
+    store = request.app.get(STORE)
+    body = request.app[METRICS].render(store.pool if store is not None else None)
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+def add_routes(router: web.UrlDispatcher) -> None:
+    router.add_get("/metrics", metrics)
