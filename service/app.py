@@ -24,10 +24,16 @@ def _query_models(settings: Settings) -> QueryModels:
     messages_max = settings.max_messages_limit
     return QueryModels(
         chats_page=page_query(
-            "ChatsPageQuery", default_limit=CHATS_PAGE_MAX, max_limit=CHATS_PAGE_MAX
+            "ChatsPageQuery",
+            default_limit=CHATS_PAGE_MAX,
+            max_limit=CHATS_PAGE_MAX,
+            order="creation order",
         ),
         messages_page=page_query(
-            "MessagesPageQuery", default_limit=min(100, messages_max), max_limit=messages_max
+            "MessagesPageQuery",
+            default_limit=min(100, messages_max),
+            max_limit=messages_max,
+            order="newest-first order",
         ),
         latest_messages=latest_query(
             default_limit=settings.default_messages_limit, max_limit=messages_max

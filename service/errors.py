@@ -36,3 +36,13 @@ class DatabaseUnavailable(DomainError):
 
     def __init__(self) -> None:
         super().__init__("Database unavailable")
+
+
+class InvalidParameter(DomainError):
+    """A parameter is well-formed but names something that cannot be used (answered 422)."""
+
+    code = "validation_error"
+
+    def __init__(self, parameter: str, detail: str) -> None:
+        super().__init__(detail)
+        self.parameter = parameter

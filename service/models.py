@@ -11,6 +11,7 @@ from pydantic import (
     RootModel,
     StringConstraints,
     create_model,
+    model_validator,
 )
 
 TITLE_MAX_LENGTH = 200
@@ -118,18 +119,45 @@ CHATS_PAGE_MAX = 100
 class Page(BaseModel):
     skip: int
     limit: int
+    before_id: int | None = None
+    after_id: int | None = None
+
+    @model_validator(mode="after")
+    def _one_direction(self) -> "Page":
+        if self.before_id is not None and self.after_id is not None:
+            raise ValueError("before_id and after_id cannot be combined")
+        return self
 
 
 class Latest(BaseModel):
     limit: int
 
 
-def page_query(name: str, *, default_limit: int, max_limit: int) -> type[Page]:
+def page_query(name: str, *, default_limit: int, max_limit: int, order: str) -> type[Page]:
     return create_model(
         name,
         __base__=Page,
         skip=(int, Field(default=0, ge=0, le=MAX_SKIP, description="Rows to skip.")),
         limit=(int, Field(default=default_limit, ge=1, le=max_limit, description="Page size.")),
+        before_id=(
+            int | None,
+            Field(
+                default=None,
+                ge=1,
+                le=MAX_SKIP,
+                description=f"Keyset paging: the page of items just before this id in {order}.",
+            ),
+        ),
+        after_id=(
+            int | None,
+            Field(
+                default=None,
+                ge=1,
+                le=MAX_SKIP,
+                description=f"Keyset paging: the items right after this id in {order}, "
+                "returned in the same order. Not combinable with before_id.",
+            ),
+        ),
     )
 
 

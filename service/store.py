@@ -7,7 +7,7 @@ from typing import Any
 
 import asyncpg
 
-from service.errors import ChatNotFound, DatabaseUnavailable, MessageNotFound
+from service.errors import ChatNotFound, DatabaseUnavailable, InvalidParameter, MessageNotFound
 from service.models import ChatPublic, ChatWithMessages, MessagePublic
 from service.queries import Queries
 
@@ -81,9 +81,16 @@ class Store:
         async with self.connection() as db:
             return _chat(await self._queries.create_chat(db, title))
 
-    async def list_chats(self, *, skip: int, limit: int) -> list[ChatPublic]:
+    async def list_chats(
+        self, *, skip: int, limit: int, before_id: int | None = None, after_id: int | None = None
+    ) -> list[ChatPublic]:
         async with self.connection() as db:
-            rows = await self._queries.list_chats(db, skip, limit)
+            if before_id is not None:
+                rows = await self._queries.list_chats_before(db, before_id, skip, limit)
+            elif after_id is not None:
+                rows = await self._queries.list_chats_after(db, after_id, skip, limit)
+            else:
+                rows = await self._queries.list_chats(db, skip, limit)
         return [_chat(row) for row in rows]
 
     async def get_chat_with_messages(self, *, chat_id: int, limit: int) -> ChatWithMessages:
@@ -114,19 +121,38 @@ class Store:
     async def create_message(self, *, chat_id: int, text: str) -> MessagePublic:
         _require_chat_id(chat_id)
         async with self.connection() as db:
-            try:
-                row = await self._queries.create_message(db, chat_id, text)
-            except asyncpg.ForeignKeyViolationError:
-                # The chat did not exist, or was deleted while this message was being posted.
-                raise ChatNotFound(chat_id) from None
+            # No row: the chat does not exist, or a delete of it committed first.
+            row = await self._queries.create_message(db, chat_id, text)
+        if row is None:
+            raise ChatNotFound(chat_id)
         return _message(row)
 
-    async def list_messages(self, *, chat_id: int, skip: int, limit: int) -> list[MessagePublic]:
+    async def list_messages(
+        self,
+        *,
+        chat_id: int,
+        skip: int,
+        limit: int,
+        before_id: int | None = None,
+        after_id: int | None = None,
+    ) -> list[MessagePublic]:
         _require_chat_id(chat_id)
+        anchor_name, anchor = (
+            ("before_id", before_id) if before_id is not None else ("after_id", after_id)
+        )
         async with self.connection() as db:
-            rows = await self._queries.list_messages(db, chat_id, skip, limit)
+            if anchor is None:
+                rows = await self._queries.list_messages(db, chat_id, skip, limit)
+            elif anchor_name == "before_id":
+                rows = await self._queries.list_messages_before(db, chat_id, anchor, skip, limit)
+            else:
+                rows = await self._queries.list_messages_after(db, chat_id, anchor, skip, limit)
         if not rows:
             raise ChatNotFound(chat_id)
+        if anchor is not None and not rows[0]["anchor_found"]:
+            raise InvalidParameter(
+                anchor_name, f"Message with id={anchor} is not in chat with id={chat_id}"
+            )
         return [_message(row) for row in rows if row["id"] is not None]
 
     async def get_message(self, *, message_id: int) -> MessagePublic:

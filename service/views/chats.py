@@ -42,7 +42,9 @@ async def create_chat(request: web.Request) -> web.Response:
 )
 async def list_chats(request: web.Request) -> web.Response:
     page = read_query(request, request.app[QUERY_MODELS].chats_page)
-    chats = await request.app[STORE].list_chats(skip=page.skip, limit=page.limit)
+    chats = await request.app[STORE].list_chats(
+        skip=page.skip, limit=page.limit, before_id=page.before_id, after_id=page.after_id
+    )
     return json_response(ChatList(chats))
 
 

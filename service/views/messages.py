@@ -45,7 +45,11 @@ async def list_messages(request: web.Request) -> web.Response:
     chat_id = path_int(request, "chat_id")
     page = read_query(request, request.app[QUERY_MODELS].messages_page)
     messages = await request.app[STORE].list_messages(
-        chat_id=chat_id, skip=page.skip, limit=page.limit
+        chat_id=chat_id,
+        skip=page.skip,
+        limit=page.limit,
+        before_id=page.before_id,
+        after_id=page.after_id,
     )
     return json_response(MessageList(messages))
 

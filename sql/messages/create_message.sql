@@ -1,9 +1,15 @@
 -- name: create_message :one
--- Posts a message into a chat. The messages_count_after_insert trigger adds it to the chat's
--- message_count; a missing chat is a foreign-key violation (23503).
+-- Posts a message into a chat. Locking the chat row first serialises posts per chat, so within
+-- a chat ids, created_at and commit order all agree: a message that becomes visible later
+-- always sorts newer, and keyset pages (before_id/after_id) never miss one. The
+-- messages_count_after_insert trigger adds it to the chat's message_count.
 -- $1 chat_id bigint
 -- $2 text text: already trimmed and validated (1-5000 characters)
--- returns: id, chat_id, text, created_at
-INSERT INTO messages (chat_id, text)
-VALUES ($1::bigint, $2::text)
+-- returns: id, chat_id, text, created_at; no row when the chat does not exist
+WITH chat AS (
+    SELECT id FROM chats WHERE id = $1::bigint FOR NO KEY UPDATE
+)
+INSERT INTO messages (chat_id, text, created_at)
+SELECT chat.id, $2::text, clock_timestamp()
+FROM chat
 RETURNING id, chat_id, text, created_at;
