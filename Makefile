@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 LOCAL_DB_DIR := .data/postgres
 
-.PHONY: install run test lint fmt clean lock
+.PHONY: install run test lint fmt clean lock bench bench-smoke
 
 $(INSTALLED): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,14 @@ run: install
 
 test: install
 	$(BIN)/pytest --cov --cov-report=term-missing
+
+# The full benchmark (about 10 minutes): writes bench/results/ and the README's table.
+bench: install
+	$(BIN)/python -m bench
+
+# Seconds, tiny dataset; also part of `make test` (tests/test_bench_smoke.py).
+bench-smoke: install
+	$(BIN)/python -m bench --smoke --output $$(mktemp -d)
 
 lint: install
 	$(BIN)/ruff check .

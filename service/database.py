@@ -40,6 +40,12 @@ def masked(database_url: str) -> str:
     return str(url.with_password("***")) if url.password else str(url)
 
 
+async def _keep_session(connection: asyncpg.Connection) -> None:
+    """Pool reset hook that does nothing: asyncpg's default reset costs a round trip on every
+    release (UNLISTEN, RESET ALL, advisory unlocks, CLOSE ALL), and pooled connections never
+    LISTEN, SET or take advisory locks. Transactions are always closed by their context."""
+
+
 async def create_pool(settings: Settings) -> asyncpg.Pool:
     return await asyncpg.create_pool(
         asyncpg_dsn(settings.database_url),
@@ -47,6 +53,7 @@ async def create_pool(settings: Settings) -> asyncpg.Pool:
         max_size=settings.db_pool_max_size,
         timeout=settings.db_connect_timeout,
         command_timeout=settings.db_command_timeout,
+        reset=_keep_session,
         # The server cancels runaway statements itself; command_timeout is the client's backstop.
         server_settings={
             "application_name": settings.app_name,

@@ -1,5 +1,6 @@
 """The data layer: runs the queries in sql/ and speaks in models and domain errors, never HTTP."""
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -8,7 +9,7 @@ from typing import Any
 import asyncpg
 
 from service.errors import ChatNotFound, DatabaseUnavailable, InvalidParameter, MessageNotFound
-from service.models import ChatPublic, ChatWithMessages, MessagePublic
+from service.models import ChatList, ChatPublic, ChatWithMessages, MessageList, MessagePublic
 from service.queries import Queries
 
 logger = logging.getLogger("chat_api.store")
@@ -61,17 +62,29 @@ class Store:
         self.pool = pool
         self._queries = queries
         self._acquire_timeout = acquire_timeout
+        # asyncpg's pool hands a released connection to whoever asks next, so under load a
+        # request can be passed over again and again (p99 in the hundreds of ms). Queueing
+        # for this FIFO semaphore first serves requests in arrival order.
+        self._turns = asyncio.Semaphore(pool.get_max_size())
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[asyncpg.Connection]:
         """A pooled connection; waits at most acquire_timeout for one, and turns outages
         into DatabaseUnavailable."""
         try:
-            async with self.pool.acquire(timeout=self._acquire_timeout) as connection:
+            async with asyncio.timeout(self._acquire_timeout):
+                await self._turns.acquire()
+        except TimeoutError as exc:
+            logger.warning("no pooled connection within %.1f s", self._acquire_timeout)
+            raise DatabaseUnavailable() from exc
+        try:
+            async with self.pool.acquire() as connection:
                 yield connection
         except UNAVAILABLE_ERRORS as exc:
             logger.warning("database unavailable: %r", exc)
             raise DatabaseUnavailable() from exc
+        finally:
+            self._turns.release()
 
     async def ping(self) -> None:
         async with self.connection() as db:
@@ -83,33 +96,23 @@ class Store:
 
     async def list_chats(
         self, *, skip: int, limit: int, before_id: int | None = None, after_id: int | None = None
-    ) -> list[ChatPublic]:
+    ) -> ChatList:
         async with self.connection() as db:
             if before_id is not None:
-                rows = await self._queries.list_chats_before(db, before_id, skip, limit)
+                document = await self._queries.list_chats_before(db, before_id, skip, limit)
             elif after_id is not None:
-                rows = await self._queries.list_chats_after(db, after_id, skip, limit)
+                document = await self._queries.list_chats_after(db, after_id, skip, limit)
             else:
-                rows = await self._queries.list_chats(db, skip, limit)
-        return [_chat(row) for row in rows]
+                document = await self._queries.list_chats(db, skip, limit)
+        return ChatList.model_validate_json(document)
 
     async def get_chat_with_messages(self, *, chat_id: int, limit: int) -> ChatWithMessages:
         _require_chat_id(chat_id)
         async with self.connection() as db:
-            rows = await self._queries.get_chat_with_messages(db, chat_id, limit)
-        if not rows:
+            document = await self._queries.get_chat_with_messages(db, chat_id, limit)
+        if document is None:
             raise ChatNotFound(chat_id)
-        messages = [
-            MessagePublic(
-                id=row["message_id"],
-                chat_id=chat_id,
-                text=row["message_text"],
-                created_at=row["message_created_at"],
-            )
-            for row in rows
-            if row["message_id"] is not None
-        ]
-        return ChatWithMessages(chat=_chat(rows[0]), messages=messages)
+        return ChatWithMessages.model_validate_json(document)
 
     async def delete_chat(self, *, chat_id: int) -> None:
         _require_chat_id(chat_id)
@@ -135,25 +138,28 @@ class Store:
         limit: int,
         before_id: int | None = None,
         after_id: int | None = None,
-    ) -> list[MessagePublic]:
+    ) -> MessageList:
         _require_chat_id(chat_id)
-        anchor_name, anchor = (
-            ("before_id", before_id) if before_id is not None else ("after_id", after_id)
+        if before_id is None and after_id is None:
+            async with self.connection() as db:
+                document = await self._queries.list_messages(db, chat_id, skip, limit)
+            if document is None:
+                raise ChatNotFound(chat_id)
+            return MessageList.model_validate_json(document)
+
+        anchor_name, anchor = ("before_id", before_id) if before_id else ("after_id", after_id)
+        query = (
+            self._queries.list_messages_before if before_id else self._queries.list_messages_after
         )
         async with self.connection() as db:
-            if anchor is None:
-                rows = await self._queries.list_messages(db, chat_id, skip, limit)
-            elif anchor_name == "before_id":
-                rows = await self._queries.list_messages_before(db, chat_id, anchor, skip, limit)
-            else:
-                rows = await self._queries.list_messages_after(db, chat_id, anchor, skip, limit)
-        if not rows:
+            row = await query(db, chat_id, anchor, skip, limit)
+        if row is None:
             raise ChatNotFound(chat_id)
-        if anchor is not None and not rows[0]["anchor_found"]:
+        if not row["anchor_found"]:
             raise InvalidParameter(
                 anchor_name, f"Message with id={anchor} is not in chat with id={chat_id}"
             )
-        return [_message(row) for row in rows if row["id"] is not None]
+        return MessageList.model_validate_json(row["messages"])
 
     async def get_message(self, *, message_id: int) -> MessagePublic:
         if not _can_exist(message_id):

@@ -45,7 +45,7 @@ async def list_chats(request: web.Request) -> web.Response:
     chats = await request.app[STORE].list_chats(
         skip=page.skip, limit=page.limit, before_id=page.before_id, after_id=page.after_id
     )
-    return json_response(ChatList(chats))
+    return json_response(chats)
 
 
 @documented(

@@ -51,7 +51,7 @@ async def list_messages(request: web.Request) -> web.Response:
         before_id=page.before_id,
         after_id=page.after_id,
     )
-    return json_response(MessageList(messages))
+    return json_response(messages)
 
 
 @documented(

@@ -1,25 +1,40 @@
--- name: get_chat_with_messages :many
--- A chat and its latest messages, newest first, in one round trip (index-backed: the cost does
--- not grow with the chat's size).
+-- name: get_chat_with_messages :scalar
+-- A chat and its latest messages, newest first, as one JSON document built in one round trip
+-- (index-backed: the cost does not grow with the chat's size). The service validates it
+-- against its response model before answering.
 -- $1 chat_id bigint
 -- $2 limit integer: how many of the latest messages
--- returns: no row when the chat does not exist; otherwise one row per message
---   (id, title, created_at, message_count, message_id, message_text, message_created_at),
---   or a single row whose message_* columns are NULL when the chat has no messages.
-SELECT c.id,
-       c.title,
-       c.created_at,
-       c.message_count,
-       m.id         AS message_id,
-       m.text       AS message_text,
-       m.created_at AS message_created_at
+-- returns: {"chat": {id, title, created_at, message_count},
+--           "messages": [{id, chat_id, text, created_at}, ...]} as text, or NULL when the chat
+--          does not exist
+SELECT json_build_object(
+    'chat', json_build_object(
+        'id', c.id,
+        'title', c.title,
+        'created_at', c.created_at,
+        'message_count', c.message_count
+    ),
+    'messages', coalesce(
+        (
+            SELECT json_agg(
+                json_build_object(
+                    'id', m.id,
+                    'chat_id', m.chat_id,
+                    'text', m.text,
+                    'created_at', m.created_at
+                )
+                ORDER BY m.created_at DESC, m.id DESC
+            )
+            FROM (
+                SELECT id, chat_id, text, created_at
+                FROM messages
+                WHERE chat_id = c.id
+                ORDER BY created_at DESC, id DESC
+                LIMIT $2::integer
+            ) AS m
+        ),
+        '[]'::json
+    )
+)::text
 FROM chats AS c
-LEFT JOIN LATERAL (
-    SELECT id, text, created_at
-    FROM messages
-    WHERE chat_id = c.id
-    ORDER BY created_at DESC, id DESC
-    LIMIT $2::integer
-) AS m ON true
-WHERE c.id = $1::bigint
-ORDER BY m.created_at DESC, m.id DESC;
+WHERE c.id = $1::bigint;

@@ -1,10 +1,22 @@
--- name: list_chats_before :many
--- Keyset page: the chats created just before a given chat id, in creation order.
+-- name: list_chats_before :scalar
+-- Keyset page: the chats created just before a given chat id, in creation order, as a JSON
+-- array.
 -- $1 before_id bigint
 -- $2 skip bigint: rows to skip
 -- $3 limit integer: page size
--- returns: id, title, created_at, message_count
-SELECT id, title, created_at, message_count
+-- returns: [{id, title, created_at, message_count}, ...] as text
+SELECT coalesce(
+    json_agg(
+        json_build_object(
+            'id', id,
+            'title', title,
+            'created_at', created_at,
+            'message_count', message_count
+        )
+        ORDER BY id
+    ),
+    '[]'::json
+)::text
 FROM (
     SELECT id, title, created_at, message_count
     FROM chats
@@ -12,5 +24,4 @@ FROM (
     ORDER BY id DESC
     OFFSET $2::bigint
     LIMIT $3::integer
-) AS page
-ORDER BY id;
+) AS page;

@@ -1,24 +1,36 @@
--- name: list_messages_before :many
--- Keyset page: the chat's messages older than an anchor message, newest first. Index-backed at
--- any depth: the cost does not grow with how far back the page is.
+-- name: list_messages_before :one
+-- Keyset page: the chat's messages older than an anchor message, newest first, as a JSON
+-- array. Index-backed at any depth: the cost does not grow with how far back the page is.
 -- $1 chat_id bigint
 -- $2 before_id bigint: the anchor, a message of this chat
 -- $3 skip bigint: rows to skip after the anchor
 -- $4 limit integer: page size
--- returns: no row when the chat does not exist; otherwise rows of
---   (id, chat_id, text, created_at, anchor_found), message columns NULL when the page is empty,
---   anchor_found false when $2 is not a message of this chat.
-SELECT m.id, m.chat_id, m.text, m.created_at, a.id IS NOT NULL AS anchor_found
+-- returns: no row when the chat does not exist; otherwise anchor_found (false when $2 is not a
+--   message of this chat) and messages: [{id, chat_id, text, created_at}, ...] as text
+SELECT a.id IS NOT NULL AS anchor_found,
+       coalesce(
+           (
+               SELECT json_agg(
+                   json_build_object(
+                       'id', m.id,
+                       'chat_id', m.chat_id,
+                       'text', m.text,
+                       'created_at', m.created_at
+                   )
+                   ORDER BY m.created_at DESC, m.id DESC
+               )
+               FROM (
+                   SELECT id, chat_id, text, created_at
+                   FROM messages
+                   WHERE chat_id = c.id
+                     AND (created_at, id) < (a.created_at, a.id)
+                   ORDER BY created_at DESC, id DESC
+                   OFFSET $3::bigint
+                   LIMIT $4::integer
+               ) AS m
+           ),
+           '[]'::json
+       )::text AS messages
 FROM chats AS c
 LEFT JOIN messages AS a ON a.id = $2::bigint AND a.chat_id = c.id
-LEFT JOIN LATERAL (
-    SELECT id, chat_id, text, created_at
-    FROM messages
-    WHERE chat_id = c.id
-      AND (created_at, id) < (a.created_at, a.id)
-    ORDER BY created_at DESC, id DESC
-    OFFSET $3::bigint
-    LIMIT $4::integer
-) AS m ON true
-WHERE c.id = $1::bigint
-ORDER BY m.created_at DESC, m.id DESC;
+WHERE c.id = $1::bigint;

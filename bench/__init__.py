@@ -1,0 +1,1 @@
+"""`make bench`: the service measured against its database and HTTP ceilings."""

@@ -1,0 +1,502 @@
+"""The benchmark: seeds a dataset through the bulk path, serves it as in production, drives
+each path with wrk from a separate process on 127.0.0.1, and measures the ceilings in the
+same run: pgbench -M prepared on the project's own sql/ statements (the database ceiling)
+and a bare aiohttp handler (the HTTP ceiling). Absolute numbers on a shared 2-core machine
+drift; the ratios hold.
+
+    python -m bench            # full run, writes bench/results/ and the README table
+    python -m bench --smoke    # seconds, tiny dataset: proves the harness works
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import psutil
+
+from service.migrations import apply_migrations
+from service.resources import sql_dir
+from tests import postgres
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+RESULTS = ROOT / "bench" / "results"
+README = ROOT / "README.md"
+WRK_SCRIPT = ROOT / "bench" / "wrk.lua"
+WRK_THREADS = 2
+
+
+@dataclass(frozen=True)
+class Config:
+    duration: int  # seconds per wrk or pgbench run
+    runs: int  # the reported figure is the median of these
+    connections: int
+    chats: int
+    messages_per_chat: int
+    big_chat_messages: int
+    delete_pool: int
+    workers: int
+    pgbench_clients: int
+
+
+FULL = Config(
+    duration=10,
+    runs=3,
+    connections=64,
+    chats=1000,
+    messages_per_chat=100,
+    big_chat_messages=1_000_000,
+    delete_pool=400_000,
+    workers=2,
+    pgbench_clients=8,
+)
+SMOKE = Config(
+    duration=1,
+    runs=1,
+    connections=8,
+    chats=20,
+    messages_per_chat=10,
+    big_chat_messages=2_000,
+    delete_pool=5_000,
+    workers=1,
+    pgbench_clients=2,
+)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Ids in a fresh database seeded in this order: the big chat, the ordinary chats, then
+    empty chats for the delete path."""
+
+    big_chat: int
+    chats: tuple[int, int]
+    delete_pool: tuple[int, int]
+    big_messages: tuple[int, int]
+    messages: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    method: str
+    path: str
+    query: str  # the sql/ statement behind it, for the database ceiling
+    ids: tuple[int, int] = (1, 1)
+    body: str = ""
+    sequential: bool = False
+    # pgbench parameters by position: (low, high) is random in that range, a str is fixed.
+    pg_params: tuple[tuple[int, int] | str, ...] = ()
+
+
+@dataclass
+class Measurement:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+@dataclass
+class PathResult:
+    name: str
+    method: str
+    path: str
+    service: Measurement
+    db_tps: float | None
+    runs: list[Measurement] = field(default_factory=list)
+
+    @property
+    def db_ratio(self) -> float | None:
+        return self.service.rps / self.db_tps if self.db_tps else None
+
+
+def paths(data: Dataset) -> list[Target]:
+    big, (c_lo, c_hi) = data.big_chat, data.chats
+    d_lo, d_hi = data.delete_pool
+    m_lo, m_hi = data.messages
+    b_lo, b_hi = data.big_messages
+    d_mid = (d_lo + d_hi) // 2  # the service deletes from the bottom, pgbench from the top half
+    return [
+        Target("open chat (latest 20)", "GET", "/chats/{id}", "get_chat_with_messages",
+              ids=(c_lo, c_hi), pg_params=((c_lo, c_hi), "20")),
+        Target("open the 1M-message chat", "GET", f"/chats/{big}", "get_chat_with_messages",
+              pg_params=(str(big), "20")),
+        Target("page messages (keyset, 100)", "GET",
+              f"/chats/{big}/messages?limit=100&before_id={{id}}", "list_messages_before",
+              ids=(b_lo + 1, b_hi), pg_params=(str(big), (b_lo + 1, b_hi), "0", "100")),
+        Target("get one message", "GET", "/messages/{id}", "get_message",
+              ids=(m_lo, m_hi), pg_params=((m_lo, m_hi),)),
+        Target("list chats (100)", "GET", "/chats?limit=100", "list_chats", pg_params=("0", "100")),
+        Target("post message", "POST", "/chats/{id}/messages", "create_message",
+              ids=(c_lo, c_hi), body='{{"text": "bench message {n}"}}',
+              pg_params=((c_lo, c_hi), "bench message")),
+        Target("create chat", "POST", "/chats", "create_chat", body='{{"title": "bench {n}"}}',
+              pg_params=("bench chat",)),
+        Target("delete chat", "DELETE", "/chats/{id}", "delete_chat", ids=(d_lo, d_mid),
+              sequential=True, pg_params=((d_mid + 1, d_hi),)),
+    ]  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def require(tool: str) -> str:
+    """Finds a tool on PATH (or in the private PostgreSQL's binaries), installing wrk from
+    Debian's packages when running as root; says which it uses."""
+    found = shutil.which(tool)
+    if found is None and tool == "pgbench":
+        import pgserver  # the private server's wheel ships pgbench
+
+        candidate = Path(pgserver.__file__).parent / "pginstall" / "bin" / "pgbench"
+        found = str(candidate) if candidate.exists() else None
+    if found is None and tool == "wrk" and os.geteuid() == 0 and shutil.which("apt-get"):
+        print("bench: wrk not found, installing it from Debian's packages", flush=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, capture_output=True)
+        found = shutil.which("wrk")
+    if found is None:
+        raise SystemExit(f"bench: {tool} is required (Debian: apt-get install {tool})")
+    print(f"bench: using {found}", flush=True)
+    return found
+
+
+@contextmanager
+def fresh_database() -> Iterator[str]:
+    server = postgres.server_url()
+    name = postgres.unique_name("chat_api_bench")
+    asyncio.run(postgres.create_database(server, name))
+    try:
+        yield postgres.database_url(server, name)
+    finally:
+        asyncio.run(postgres.drop_database(server, name))
+
+
+def seed(database_url: str, config: Config) -> Dataset:
+    env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"}
+    started = time.monotonic()
+    for chats, messages in [
+        (1, config.big_chat_messages),
+        (config.chats, config.messages_per_chat),
+        (config.delete_pool, 0),
+    ]:
+        subprocess.run(
+            [BIN / "chat-api", "seed", "--chats", str(chats), "--messages", str(messages)],
+            env=env,
+            check=True,
+        )
+    print(f"bench: seeded in {time.monotonic() - started:.1f} s", flush=True)
+    big, chats = config.big_chat_messages, config.chats * config.messages_per_chat
+    return Dataset(
+        big_chat=1,
+        chats=(2, 1 + config.chats),
+        delete_pool=(2 + config.chats, 1 + config.chats + config.delete_pool),
+        big_messages=(1, big),
+        messages=(big + 1, big + chats),
+    )
+
+
+@contextmanager
+def serving(command: list[str], env: dict[str, str], port: int) -> Iterator[psutil.Process]:
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"bench: {command[0]} did not start") from None
+                time.sleep(0.1)
+        yield psutil.Process(process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+class RssSampler:
+    """Largest resident set of any one process in a tree (the service's workers)."""
+
+    def __init__(self, root: psutil.Process) -> None:
+        self._root = root
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.25):
+            with_children = [self._root, *self._root.children(recursive=True)]
+            for process in with_children:
+                try:
+                    self.peak_mb = max(self.peak_mb, process.memory_info().rss / 2**20)
+                except psutil.Error:
+                    continue
+
+    def __enter__(self) -> "RssSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run_wrk(wrk: str, base: str, target: Target, config: Config) -> Measurement:
+    env = {
+        **os.environ,
+        "BENCH_METHOD": target.method,
+        "BENCH_PATH": target.path,
+        "BENCH_BODY": target.body.replace("{{", "{").replace("}}", "}"),
+        "BENCH_ID_MIN": str(target.ids[0]),
+        "BENCH_ID_MAX": str(target.ids[1]),
+        "BENCH_SEQUENTIAL": "1" if target.sequential else "0",
+        "BENCH_THREADS": str(WRK_THREADS),
+    }
+    output = subprocess.run(
+        [wrk, f"-t{WRK_THREADS}", f"-c{config.connections}", f"-d{config.duration}s",
+         "--latency", "-s", WRK_SCRIPT, base],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    totals = json.loads(output.strip().splitlines()[-1])
+    return Measurement(
+        rps=totals["requests"] / (totals["duration_us"] / 1e6),
+        p50_ms=totals["p50_us"] / 1000,
+        p99_ms=totals["p99_us"] / 1000,
+        errors=totals["errors"],
+    )
+
+
+def pgbench_script(target: Target, folder: Path) -> tuple[Path, list[str]]:
+    """The statement from sql/ with $n turned into pgbench variables."""
+    sql = next(sql_dir().rglob(f"{target.query}.sql")).read_text()
+    lines, defines = [], []
+    for position, param in enumerate(target.pg_params, 1):
+        if isinstance(param, str):
+            defines += ["-D", f"p{position}={param}"]
+        else:
+            lines.append(f"\\set p{position} random({param[0]}, {param[1]})")
+    body = re.sub(r"\$(\d+)", r":p\1", sql)
+    script = folder / f"{target.query}.pgbench"
+    script.write_text("\n".join([*lines, body]) + "\n")
+    return script, defines
+
+
+def run_pgbench(pgbench: str, database_url: str, target: Target, config: Config) -> float:
+    with tempfile.TemporaryDirectory() as folder:
+        script, defines = pgbench_script(target, Path(folder))
+        output = subprocess.run(
+            [pgbench, "-n", "-M", "prepared", "-f", script, *defines,
+             "-c", str(config.pgbench_clients), "-j", "2", "-T", str(config.duration),
+             database_url],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    tps = re.search(r"^tps = ([\d.]+)", output, re.MULTILINE)
+    if tps is None:
+        raise SystemExit(f"bench: cannot read pgbench output:\n{output}")
+    return float(tps.group(1))
+
+
+def median(measurements: list[Measurement]) -> Measurement:
+    return Measurement(
+        rps=statistics.median(m.rps for m in measurements),
+        p50_ms=statistics.median(m.p50_ms for m in measurements),
+        p99_ms=statistics.median(m.p99_ms for m in measurements),
+        errors=sum(m.errors for m in measurements),
+    )
+
+
+async def page_through(base: str, chat_id: int) -> dict[str, float]:
+    """Walks every message of the big chat with keyset pages of 100, one request at a time."""
+    page_ms: list[float] = []
+    async with aiohttp.ClientSession(base) as http:
+        before = ""
+        while True:
+            started = time.perf_counter()
+            async with http.get(f"/chats/{chat_id}/messages?limit=100{before}") as response:
+                page = await response.json()
+            page_ms.append((time.perf_counter() - started) * 1000)
+            if not page:
+                break
+            before = f"&before_id={page[-1]['id']}"
+    tenth = max(1, len(page_ms) // 10)
+    return {
+        "pages": len(page_ms),
+        "total_s": sum(page_ms) / 1000,
+        "first_tenth_ms": statistics.mean(page_ms[:tenth]),
+        "last_tenth_ms": statistics.mean(page_ms[-tenth:]),
+    }
+
+
+def measure(config: Config) -> dict[str, Any]:
+    wrk, pgbench = require("wrk"), require("pgbench")
+    with fresh_database() as database_url:
+        apply_migrations(database_url)
+        data = seed(database_url, config)
+        port = free_port()
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "PORT": str(port),
+            "ACCESS_LOG": "false",
+            "LOG_LEVEL": "WARNING",
+        }
+        base = f"http://127.0.0.1:{port}"
+        command = [str(BIN / "chat-api"), "serve", "--workers", str(config.workers)]
+        results: list[PathResult] = []
+        with serving(command, env, port) as service, RssSampler(service) as rss:
+            for target in paths(data):
+                runs = [run_wrk(wrk, base, target, config) for _ in range(config.runs)]
+                results.append(
+                    PathResult(target.name, target.method, target.path, median(runs), None, runs)
+                )
+                print(f"bench: {target.name}: {results[-1].service}", flush=True)
+            paging = asyncio.run(page_through(base, data.big_chat))
+        for target, result in zip(paths(data), results, strict=True):
+            tps = [run_pgbench(pgbench, database_url, target, config) for _ in range(config.runs)]
+            result.db_tps = statistics.median(tps)
+
+        bare_port = free_port()
+        bare = [
+            str(BIN / "gunicorn"), "bench.bare_app:create_app()",
+            "-k", "aiohttp.GunicornUVLoopWebWorker", "-w", str(config.workers),
+            "-b", f"127.0.0.1:{bare_port}", "--no-control-socket",
+        ]  # fmt: skip
+        with serving(bare, dict(os.environ), bare_port):
+            ping = Target("bare aiohttp", "GET", "/", "")
+            http_ceiling = median(
+                [run_wrk(wrk, f"http://127.0.0.1:{bare_port}", ping, config)
+                 for _ in range(config.runs)]
+            )  # fmt: skip
+    return {
+        "config": asdict(config),
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "paths": results,
+        "http_ceiling": http_ceiling,
+        "paging": paging,
+        "peak_worker_rss_mb": rss.peak_mb,
+    }
+
+
+def targets(report: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    by_name = {result.name: result for result in report["paths"]}
+    open_chat, post = by_name["open chat (latest 20)"], by_name["post message"]
+    big = by_name["open the 1M-message chat"]
+    paging = report["paging"]
+    paging_growth = paging["last_tenth_ms"] / paging["first_tenth_ms"]
+    return [
+        ("open chat ≥ 40% of its database ceiling", f"{open_chat.db_ratio:.0%}",
+         (open_chat.db_ratio or 0) >= 0.40),
+        ("post message ≥ 55% of its database ceiling", f"{post.db_ratio:.0%}",
+         (post.db_ratio or 0) >= 0.55),
+        ("p99 ≤ 50 ms on open chat and post message",
+         f"{open_chat.service.p99_ms:.1f} / {post.service.p99_ms:.1f} ms",
+         max(open_chat.service.p99_ms, post.service.p99_ms) <= 50),
+        ("1M-message chat opens within 1.3× a 100-message chat (p50)",
+         f"{big.service.p50_ms / open_chat.service.p50_ms:.2f}×",
+         big.service.p50_ms <= 1.3 * open_chat.service.p50_ms),
+        ("paging cost linear: last tenth of pages ≤ 1.5× the first tenth",
+         f"{paging_growth:.2f}× ({paging['pages']} pages, {paging['total_s']:.1f} s)",
+         paging_growth <= 1.5),
+        ("worker RSS < 150 MB", f"{report['peak_worker_rss_mb']:.0f} MB",
+         report["peak_worker_rss_mb"] < 150),
+    ]  # fmt: skip
+
+
+def markdown(report: dict[str, Any]) -> str:
+    config, http = report["config"], report["http_ceiling"]
+    lines = [
+        f"{config['workers']} worker(s), wrk {WRK_THREADS} threads × {config['connections']} "
+        f"connections, median of {config['runs']} × {config['duration']} s; pgbench -M prepared "
+        f"-c {config['pgbench_clients']} on the same statements; bare aiohttp: "
+        f"{http.rps:,.0f} req/s.",
+        "",
+        "| path | req/s | p50 ms | p99 ms | errors | db ceiling tps | vs db | vs http |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for result in report["paths"]:
+        service = result.service
+        lines.append(
+            f"| {result.name} | {service.rps:,.0f} | {service.p50_ms:.1f} | "
+            f"{service.p99_ms:.1f} | {service.errors} | {result.db_tps:,.0f} | "
+            f"{result.db_ratio:.0%} | {service.rps / http.rps:.0%} |"
+        )
+    lines += ["", "| target | measured | met |", "|---|---|---|"]
+    lines += [
+        f"| {name} | {value} | {'yes' if ok else 'no'} |" for name, value, ok in targets(report)
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def chart(report: dict[str, Any], destination: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = [result.name for result in report["paths"]]
+    service = [result.service.rps for result in report["paths"]]
+    ceiling = [result.db_tps for result in report["paths"]]
+    positions = range(len(names))
+    figure, axes = plt.subplots(figsize=(11, 5))
+    axes.barh([p + 0.2 for p in positions], ceiling, height=0.4, label="database ceiling (pgbench)")
+    axes.barh([p - 0.2 for p in positions], service, height=0.4, label="service (wrk)")
+    axes.axvline(report["http_ceiling"].rps, color="grey", linestyle="--", label="bare aiohttp")
+    axes.set_yticks(list(positions), names)
+    axes.invert_yaxis()
+    axes.set_xlabel("requests (transactions) per second")
+    axes.set_title("chat-api: throughput per path against its ceilings")
+    axes.legend(loc="lower right")
+    figure.tight_layout()
+    figure.savefig(destination, dpi=110)
+    plt.close(figure)
+
+
+def update_readme(table: str) -> None:
+    text = README.read_text()
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        after = rest.split(end, 1)[1]
+        README.write_text(f"{before}{start}\n{table}{end}{after}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--smoke", action="store_true", help="seconds, tiny dataset")
+    parser.add_argument("--output", type=Path, help="results folder (default bench/results)")
+    args = parser.parse_args(argv)
+    config = SMOKE if args.smoke else FULL
+    output = args.output or RESULTS
+    output.mkdir(parents=True, exist_ok=True)
+
+    report = measure(config)
+    table = markdown(report)
+    (output / "latest.md").write_text(table)
+    (output / "latest.json").write_text(json.dumps(report, default=asdict, indent=2) + "\n")
+    chart(report, output / "latest.png")
+    if not args.smoke and args.output is None:
+        update_readme(table)
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,49 @@
+"""The benchmark's smoke mode (seconds, tiny dataset) runs with the tests, so it cannot rot."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+PATHS = {
+    "open chat (latest 20)",
+    "open the 1M-message chat",
+    "page messages (keyset, 100)",
+    "get one message",
+    "list chats (100)",
+    "post message",
+    "create chat",
+    "delete chat",
+}
+
+
+def test_bench_smoke_mode_measures_every_path(tmp_path: Path) -> None:
+    if shutil.which("wrk") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install wrk (.ci/run does)")
+        pytest.skip("wrk is not installed on this machine (CI installs it; make bench can too)")
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke", "--output", tmp_path],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    report = json.loads((tmp_path / "latest.json").read_text())
+    assert {path["name"] for path in report["paths"]} == PATHS
+    for path in report["paths"]:
+        assert path["service"]["rps"] > 0, path["name"]
+        assert path["service"]["errors"] == 0, path["name"]
+        assert path["db_tps"] > 0, path["name"]
+    assert report["http_ceiling"]["rps"] > 0
+    assert report["paging"]["pages"] > 1
+    assert 0 < report["peak_worker_rss_mb"] < 1024
+    table = (tmp_path / "latest.md").read_text()
+    assert "| open chat (latest 20) |" in table
+    assert (tmp_path / "latest.png").read_bytes().startswith(b"\x89PNG")
