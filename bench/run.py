@@ -73,7 +73,7 @@ SMOKE = Config(
     chats=20,
     messages_per_chat=10,
     big_chat_messages=2_000,
-    delete_pool=5_000,
+    delete_pool=20_000,
     workers=1,
     pgbench_clients=2,
 )
@@ -259,14 +259,19 @@ class RssSampler:
         self._thread.join()
 
 
-def run_wrk(wrk: str, base: str, target: Target, config: Config) -> Measurement:
+def run_wrk(wrk: str, base: str, target: Target, config: Config, run: int = 0) -> Measurement:
+    low, high = target.ids
+    if target.sequential:
+        # Each run consumes fresh ids (a deleted chat cannot be deleted twice).
+        share = (high - low + 1) // config.runs
+        low, high = low + run * share, low + (run + 1) * share - 1
     env = {
         **os.environ,
         "BENCH_METHOD": target.method,
         "BENCH_PATH": target.path,
         "BENCH_BODY": target.body.replace("{{", "{").replace("}}", "}"),
-        "BENCH_ID_MIN": str(target.ids[0]),
-        "BENCH_ID_MAX": str(target.ids[1]),
+        "BENCH_ID_MIN": str(low),
+        "BENCH_ID_MAX": str(high),
         "BENCH_SEQUENTIAL": "1" if target.sequential else "0",
         "BENCH_THREADS": str(WRK_THREADS),
     }
@@ -363,7 +368,7 @@ def measure(config: Config) -> dict[str, Any]:
         results: list[PathResult] = []
         with serving(command, env, port) as service, RssSampler(service) as rss:
             for target in paths(data):
-                runs = [run_wrk(wrk, base, target, config) for _ in range(config.runs)]
+                runs = [run_wrk(wrk, base, target, config, run) for run in range(config.runs)]
                 results.append(
                     PathResult(target.name, target.method, target.path, median(runs), None, runs)
                 )

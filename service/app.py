@@ -1,5 +1,7 @@
 """The application factory: wires settings, routes, middlewares and resources, nothing else."""
 
+import asyncio
+
 from aiohttp import web
 
 from service.appkeys import METRICS, OPENAPI, QUERIES, QUERY_MODELS, SETTINGS, QueryModels
@@ -41,6 +43,12 @@ def _query_models(settings: Settings) -> QueryModels:
     )
 
 
+async def _asyncio_debug(app: web.Application) -> None:
+    """DEBUG=true: asyncio's debug mode (slow callbacks, never-awaited coroutines in the log).
+    It changes no response; clients never see more because of it."""
+    asyncio.get_running_loop().set_debug(True)
+
+
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or load_settings()
     app = web.Application(
@@ -59,5 +67,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     enable_cors(app, settings.cors_origins)
 
     app.on_response_prepare.append(add_request_id_header)
+    if settings.debug:
+        app.on_startup.append(_asyncio_debug)
     app.cleanup_ctx.append(database_ctx)
     return app

@@ -31,18 +31,19 @@ class MessageNotFound(NotFound):
         self.message_id = message_id
 
 
+class AnchorNotFound(NotFound):
+    """A keyset parameter (before_id/after_id) names no message of the chat being paged."""
+
+    code = "message_not_found"
+
+    def __init__(self, message_id: int, chat_id: int) -> None:
+        super().__init__(f"Message with id={message_id} not found in chat with id={chat_id}")
+        self.message_id = message_id
+        self.chat_id = chat_id
+
+
 class DatabaseUnavailable(DomainError):
     code = "database_unavailable"
 
     def __init__(self) -> None:
         super().__init__("Database unavailable")
-
-
-class InvalidParameter(DomainError):
-    """A parameter is well-formed but names something that cannot be used (answered 422)."""
-
-    code = "validation_error"
-
-    def __init__(self, parameter: str, detail: str) -> None:
-        super().__init__(detail)
-        self.parameter = parameter

@@ -1,21 +1,27 @@
 """Pydantic models: they validate every request body and shape every response body."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     RootModel,
     StringConstraints,
+    WithJsonSchema,
     create_model,
-    model_validator,
 )
 
 TITLE_MAX_LENGTH = 200
 TEXT_MAX_LENGTH = 5000
+
+
+def _trim(value: object) -> object:
+    # str.strip() trims exactly what the documented pattern's \s matches.
+    return value.strip() if isinstance(value, str) else value
 
 
 def _storable_in_postgres(value: str) -> str:
@@ -25,16 +31,31 @@ def _storable_in_postgres(value: str) -> str:
     return value
 
 
-# Lengths count Unicode code points, after trimming surrounding whitespace.
+def _trimmed_text_schema(max_length: int) -> dict[str, Any]:
+    """JSON Schema cannot say "after trimming" with maxLength, so the document states the same
+    rule as a pattern: what a client may send, not what is stored."""
+    return {
+        "type": "string",
+        "pattern": rf"^\s*[^\s\x00](?:[^\x00]{{0,{max_length - 2}}}[^\s\x00])?\s*$",
+        "description": f"1-{max_length} characters (Unicode code points) after trimming "
+        "surrounding whitespace; no NUL characters.",
+    }
+
+
+# 1..N code points after trimming surrounding whitespace, storable in PostgreSQL text.
 Title = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX_LENGTH),
+    StringConstraints(min_length=1, max_length=TITLE_MAX_LENGTH),
+    BeforeValidator(_trim),
     AfterValidator(_storable_in_postgres),
+    WithJsonSchema(_trimmed_text_schema(TITLE_MAX_LENGTH)),
 ]
 MessageText = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX_LENGTH),
+    StringConstraints(min_length=1, max_length=TEXT_MAX_LENGTH),
+    BeforeValidator(_trim),
     AfterValidator(_storable_in_postgres),
+    WithJsonSchema(_trimmed_text_schema(TEXT_MAX_LENGTH)),
 ]
 
 
@@ -122,12 +143,6 @@ class Page(BaseModel):
     before_id: int | None = None
     after_id: int | None = None
 
-    @model_validator(mode="after")
-    def _one_direction(self) -> "Page":
-        if self.before_id is not None and self.after_id is not None:
-            raise ValueError("before_id and after_id cannot be combined")
-        return self
-
 
 class Latest(BaseModel):
     limit: int
@@ -155,7 +170,7 @@ def page_query(name: str, *, default_limit: int, max_limit: int, order: str) -> 
                 ge=1,
                 le=MAX_SKIP,
                 description=f"Keyset paging: the items right after this id in {order}, "
-                "returned in the same order. Not combinable with before_id.",
+                "returned in the same order. With before_id too: the items between the two.",
             ),
         ),
     )

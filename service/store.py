@@ -8,7 +8,12 @@ from typing import Any
 
 import asyncpg
 
-from service.errors import ChatNotFound, DatabaseUnavailable, InvalidParameter, MessageNotFound
+from service.errors import (
+    AnchorNotFound,
+    ChatNotFound,
+    DatabaseUnavailable,
+    MessageNotFound,
+)
 from service.models import ChatList, ChatPublic, ChatWithMessages, MessageList, MessagePublic
 from service.queries import Queries
 
@@ -98,7 +103,11 @@ class Store:
         self, *, skip: int, limit: int, before_id: int | None = None, after_id: int | None = None
     ) -> ChatList:
         async with self.connection() as db:
-            if before_id is not None:
+            if before_id is not None and after_id is not None:
+                document = await self._queries.list_chats_between(
+                    db, after_id, before_id, skip, limit
+                )
+            elif before_id is not None:
                 document = await self._queries.list_chats_before(db, before_id, skip, limit)
             elif after_id is not None:
                 document = await self._queries.list_chats_after(db, after_id, skip, limit)
@@ -147,18 +156,20 @@ class Store:
                 raise ChatNotFound(chat_id)
             return MessageList.model_validate_json(document)
 
-        anchor_name, anchor = ("before_id", before_id) if before_id else ("after_id", after_id)
-        query = (
-            self._queries.list_messages_before if before_id else self._queries.list_messages_after
-        )
         async with self.connection() as db:
-            row = await query(db, chat_id, anchor, skip, limit)
+            if before_id is not None and after_id is not None:
+                row = await self._queries.list_messages_between(
+                    db, chat_id, after_id, before_id, skip, limit
+                )
+            elif before_id is not None:
+                row = await self._queries.list_messages_before(db, chat_id, before_id, skip, limit)
+            else:
+                row = await self._queries.list_messages_after(db, chat_id, after_id, skip, limit)
         if row is None:
             raise ChatNotFound(chat_id)
-        if not row["anchor_found"]:
-            raise InvalidParameter(
-                anchor_name, f"Message with id={anchor} is not in chat with id={chat_id}"
-            )
+        for name, anchor in (("after", after_id), ("before", before_id)):
+            if anchor is not None and not row[f"{name}_found"]:
+                raise AnchorNotFound(anchor, chat_id)
         return MessageList.model_validate_json(row["messages"])
 
     async def get_message(self, *, message_id: int) -> MessagePublic:

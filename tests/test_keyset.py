@@ -98,20 +98,35 @@ async def test_anchor_must_be_a_message_of_this_chat(client: Client, parameter: 
     foreign = await post_message(client, other["id"])
     for anchor in [foreign["id"], 987654321]:
         response = await client.get(f"/chats/{chat['id']}/messages?{parameter}={anchor}")
-        assert response.status == 422
-        [issue] = (await response.json())["detail"]
-        assert issue["loc"] == ["query", parameter]
-        assert str(anchor) in issue["msg"]
+        assert response.status == 404
+        body = await response.json()
+        assert body["code"] == "message_not_found"
+        assert body["detail"] == f"Message with id={anchor} not found in chat with id={chat['id']}"
 
 
-@pytest.mark.parametrize(
-    "query", ["before_id=0", "after_id=-1", "before_id=x", "before_id=1&after_id=2"]
-)
+@pytest.mark.parametrize("query", ["before_id=0", "after_id=-1", "before_id=x", "after_id="])
 async def test_bad_keyset_parameters_are_422(client: Client, query: str) -> None:
     chat = await create_chat(client)
     for url in ["/chats", f"/chats/{chat['id']}/messages"]:
         response = await client.get(f"{url}?{query}")
         assert response.status == 422, url
+
+
+async def test_after_and_before_together_give_the_items_between(client: Client) -> None:
+    chat = await create_chat(client)
+    posted = [(await post_message(client, chat["id"], f"m{n}"))["id"] for n in range(10)]
+    url = f"/chats/{chat['id']}/messages"
+    between = await ids(client, f"{url}?after_id={posted[1]}&before_id={posted[8]}&limit=3")
+    assert between == [posted[4], posted[3], posted[2]]
+    everything = await ids(client, f"{url}?after_id={posted[1]}&before_id={posted[8]}")
+    assert everything == posted[2:8][::-1]
+    assert await ids(client, f"{url}?after_id={posted[8]}&before_id={posted[1]}") == []
+    missing = await client.get(f"{url}?after_id={posted[1]}&before_id=987654321")
+    assert missing.status == 404
+    assert "987654321" in (await missing.json())["detail"]
+
+    chats = [(await create_chat(client, f"c{n}"))["id"] for n in range(5)]
+    assert await ids(client, f"/chats?after_id={chats[0]}&before_id={chats[4]}") == chats[1:4]
 
 
 async def test_keyset_on_missing_chat_is_404(client: Client) -> None:

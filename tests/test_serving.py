@@ -1,11 +1,8 @@
 """The real server process: graceful SIGTERM with a request in flight, and N workers."""
 
 import asyncio
-import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,27 +12,9 @@ import asyncpg
 import pytest
 
 from service.queries import Queries
+from tests.live import free_port, start_service, stop
 
-BIN = Path(sys.executable).parent
 Launch = Callable[..., subprocess.Popen[bytes]]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_until_serving(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.stderr.read() if process.stderr else ""
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("server did not start")
 
 
 def children_of(pid: int) -> list[int]:
@@ -56,31 +35,13 @@ def launch(database_url: str, tmp_path: Path) -> Iterator[Launch]:
     started: list[subprocess.Popen[bytes]] = []
 
     def start(*args: str, port: int) -> subprocess.Popen[bytes]:
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "HOST": "127.0.0.1",
-            "PORT": str(port),
-            "SHUTDOWN_TIMEOUT": "10",
-        }
-        process = subprocess.Popen(
-            [BIN / "chat-api", "serve", *args],
-            env=env,
-            cwd=tmp_path,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        process = start_service(database_url, port, tmp_path, *args, SHUTDOWN_TIMEOUT="10")
         started.append(process)
-        wait_until_serving(port, process)
         return process
 
     yield start
     for process in started:
-        if process.poll() is None:
-            process.kill()
-        process.wait()
-        if process.stderr:
-            process.stderr.close()
+        stop(process)
 
 
 async def test_sigterm_lets_the_in_flight_request_finish(
@@ -130,3 +91,42 @@ async def test_workers_share_one_port_and_stop_cleanly(launch: Launch) -> None:
 
     server.send_signal(signal.SIGTERM)
     assert await asyncio.to_thread(server.wait, 30) == 0
+
+
+async def test_sigterm_under_load_loses_no_acknowledged_message(
+    launch: Launch, db: asyncpg.Connection, test_queries: Queries
+) -> None:
+    port = free_port()
+    server = launch(port=port)
+    acknowledged: list[int] = []
+    refused = 0
+    async with aiohttp.ClientSession(f"http://127.0.0.1:{port}") as http:
+        chat = await (await http.post("/chats", json={"title": "under load"})).json()
+
+        async def post_until_refused(worker: int) -> None:
+            nonlocal refused
+            for n in range(2000):
+                try:
+                    response = await http.post(
+                        f"/chats/{chat['id']}/messages", json={"text": f"{worker}-{n}"}
+                    )
+                except aiohttp.ClientError:
+                    refused += 1
+                    return
+                if response.status == 201:
+                    acknowledged.append((await response.json())["id"])
+                else:
+                    assert response.status < 500, response.status
+                    await response.release()
+
+        posters = [asyncio.create_task(post_until_refused(worker)) for worker in range(16)]
+        await asyncio.sleep(0.5)
+        server.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(asyncio.gather(*posters), timeout=30)
+    assert await asyncio.to_thread(server.wait, 30) == 0
+    assert acknowledged, "posts were answered before the shutdown"
+    assert refused == 16, "every client eventually found the server gone"
+    stored = await test_queries.count_messages(db, chat["id"])
+    assert stored >= len(acknowledged), "every acknowledged message is stored"
+    [row] = [r for r in await test_queries.list_chat_counts(db) if r["id"] == chat["id"]]
+    assert row["message_count"] == stored, "no half-written data"

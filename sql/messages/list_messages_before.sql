@@ -5,9 +5,9 @@
 -- $2 before_id bigint: the anchor, a message of this chat
 -- $3 skip bigint: rows to skip after the anchor
 -- $4 limit integer: page size
--- returns: no row when the chat does not exist; otherwise anchor_found (false when $2 is not a
+-- returns: no row when the chat does not exist; otherwise before_found (false when $2 is not a
 --   message of this chat) and messages: [{id, chat_id, text, created_at}, ...] as text
-SELECT a.id IS NOT NULL AS anchor_found,
+SELECT a.id IS NOT NULL AS before_found,
        coalesce(
            (
                SELECT json_agg(

@@ -1,0 +1,41 @@
+-- name: list_messages_between :one
+-- Keyset page: the messages between two anchor messages of a chat (the oldest ones newer than
+-- after_id, and older than before_id), as a JSON array, newest first. Index-backed.
+-- $1 chat_id bigint
+-- $2 after_id bigint: the lower anchor, a message of this chat
+-- $3 before_id bigint: the upper anchor, a message of this chat
+-- $4 skip bigint: rows to skip after the lower anchor
+-- $5 limit integer: page size
+-- returns: no row when the chat does not exist; otherwise after_found and before_found (false
+--   when that anchor is not a message of this chat) and messages:
+--   [{id, chat_id, text, created_at}, ...] as text
+SELECT a.id IS NOT NULL AS after_found,
+       b.id IS NOT NULL AS before_found,
+       coalesce(
+           (
+               SELECT json_agg(
+                   json_build_object(
+                       'id', m.id,
+                       'chat_id', m.chat_id,
+                       'text', m.text,
+                       'created_at', m.created_at
+                   )
+                   ORDER BY m.created_at DESC, m.id DESC
+               )
+               FROM (
+                   SELECT id, chat_id, text, created_at
+                   FROM messages
+                   WHERE chat_id = c.id
+                     AND (created_at, id) > (a.created_at, a.id)
+                     AND (created_at, id) < (b.created_at, b.id)
+                   ORDER BY created_at, id
+                   OFFSET $4::bigint
+                   LIMIT $5::integer
+               ) AS m
+           ),
+           '[]'::json
+       )::text AS messages
+FROM chats AS c
+LEFT JOIN messages AS a ON a.id = $2::bigint AND a.chat_id = c.id
+LEFT JOIN messages AS b ON b.id = $3::bigint AND b.chat_id = c.id
+WHERE c.id = $1::bigint;
