@@ -5,6 +5,7 @@ when run as root, starts the server as an unprivileged `pgserver` user. The serv
 Unix socket inside its data directory only, and keeps running (and its data) between runs.
 """
 
+import logging
 import warnings
 from pathlib import Path
 
@@ -33,6 +34,8 @@ def start_local_server(data_dir: Path, *, keep_running: bool = True) -> str:
                 "the pgserver package is not installed (it ships wheels for Python 3.11 and "
                 "3.12 only): install the dev extra, or set DATABASE_URL to a PostgreSQL server"
             ) from None
+        # Its INFO lines narrate every pg_ctl call, also from an atexit hook after logging closed.
+        logging.getLogger("pgserver").setLevel(logging.WARNING)
         data_dir.parent.mkdir(parents=True, exist_ok=True)
         server = pgserver.get_server(data_dir, cleanup_mode=None if keep_running else "delete")
         return str(server.get_uri())

@@ -46,6 +46,30 @@ def path_id(name: str, description: str) -> dict[str, Any]:
     }
 
 
+IF_NONE_MATCH = {
+    "in": "header",
+    "name": "If-None-Match",
+    "required": False,
+    "description": "An ETag from an earlier answer: 304 without a body while it still matches.",
+    "schema": {"type": "string"},
+}
+ETAG_HEADER = {
+    "ETag": {"description": "Changes whenever the body would.", "schema": {"type": "string"}}
+}
+LINK_HEADER = {
+    "Link": {
+        "description": 'RFC 8288 `<...>; rel="next"` with the keyset parameters of the next '
+        "page; present when this page is full.",
+        "schema": {"type": "string"},
+    }
+}
+NOT_MODIFIED = {
+    304: {
+        "description": "Not modified: If-None-Match names the current ETag",
+        "headers": ETAG_HEADER,
+    }
+}
+
 ERROR_RESPONSES: dict[int, dict[str, Any]] = {
     404: {"description": "No such chat or message", **json_content(ErrorBody)},
     413: {"description": "Body larger than BODY_LIMIT", **json_content(ErrorBody)},

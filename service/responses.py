@@ -1,9 +1,12 @@
-"""JSON responses serialised by pydantic, so the models decide what clients see."""
+"""JSON responses serialised by pydantic, so the models decide what clients see; conditional
+GET (ETag / If-None-Match) and RFC 8288 `Link` headers for paged lists."""
 
+import hashlib
 from collections.abc import Mapping
 
-from aiohttp import web
+from aiohttp import hdrs, web
 from pydantic import BaseModel
+from yarl import URL
 
 
 def json_response(
@@ -15,3 +18,34 @@ def json_response(
         headers=headers,
         content_type="application/json",
     )
+
+
+def _matches(if_none_match: str, etag: str) -> bool:
+    candidates = {candidate.strip().removeprefix("W/") for candidate in if_none_match.split(",")}
+    return "*" in candidates or etag in candidates
+
+
+def conditional_json_response(
+    request: web.Request, model: BaseModel, *, headers: Mapping[str, str] | None = None
+) -> web.Response:
+    """200 with a strong ETag of the body, or 304 without a body when the client's
+    If-None-Match already names it."""
+    body = model.__pydantic_serializer__.to_json(model)
+    etag = f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+    all_headers = {**(headers or {}), hdrs.ETAG: etag}
+    if _matches(request.headers.get(hdrs.IF_NONE_MATCH, ""), etag):
+        return web.Response(status=304, headers=all_headers)
+    return web.Response(body=body, headers=all_headers, content_type="application/json")
+
+
+def next_page_link(request: web.Request, **keyset: int) -> dict[str, str]:
+    """A `Link: <...>; rel="next"` header continuing from this page with keyset parameters
+    (skip dropped, limit kept)."""
+    query = {
+        name: value
+        for name, value in request.query.items()
+        if name not in {"skip", "before_id", "after_id"}
+    }
+    query.update({name: str(value) for name, value in keyset.items()})
+    target = URL.build(path=request.path, query=query)
+    return {hdrs.LINK: f'<{target}>; rel="next"'}

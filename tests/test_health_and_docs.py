@@ -94,7 +94,8 @@ async def test_openapi_document_is_valid_3x_and_complete(client: Client) -> None
 async def test_openapi_query_bounds_follow_settings(make_client: MakeClient) -> None:
     client = await make_client(max_messages_limit=50, default_messages_limit=5)
     document = await (await client.get("/openapi.json")).json()
-    [limit] = document["paths"]["/chats/{chat_id}"]["get"]["parameters"][1:]
+    parameters = document["paths"]["/chats/{chat_id}"]["get"]["parameters"]
+    [limit] = [parameter for parameter in parameters if parameter["name"] == "limit"]
     assert limit["schema"]["maximum"] == 50
     assert limit["schema"]["default"] == 5
 

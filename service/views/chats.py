@@ -4,9 +4,19 @@ from aiohttp import web
 
 from service.appkeys import QUERY_MODELS, STORE
 from service.models import ChatCreate, ChatList, ChatPublic, ChatWithMessages
-from service.openapi import documented, error_responses, json_body, json_content, path_id
+from service.openapi import (
+    ETAG_HEADER,
+    IF_NONE_MATCH,
+    LINK_HEADER,
+    NOT_MODIFIED,
+    documented,
+    error_responses,
+    json_body,
+    json_content,
+    path_id,
+)
 from service.parsing import path_int, read_body, read_query
-from service.responses import json_response
+from service.responses import conditional_json_response, json_response, next_page_link
 from service.routing import add_route
 
 CHAT_ID = path_id("chat_id", "Id of the chat.")
@@ -34,9 +44,15 @@ async def create_chat(request: web.Request) -> web.Response:
 @documented(
     tags=["chats"],
     summary="List chats in creation order",
+    parameters=[IF_NONE_MATCH],
     query="chats_page",
     responses={
-        200: {"description": "One page of chats", **json_content(ChatList)},
+        200: {
+            "description": "One page of chats",
+            "headers": {**ETAG_HEADER, **LINK_HEADER},
+            **json_content(ChatList),
+        },
+        **NOT_MODIFIED,
         **error_responses(422, 503),
     },
 )
@@ -45,16 +61,29 @@ async def list_chats(request: web.Request) -> web.Response:
     chats = await request.app[STORE].list_chats(
         skip=page.skip, limit=page.limit, before_id=page.before_id, after_id=page.after_id
     )
-    return json_response(chats)
+    link: dict[str, str] = {}
+    if len(chats.root) == page.limit:
+        # Creation order: forward continues after the last chat, backward before the first.
+        if page.before_id is not None and page.after_id is None:
+            link = next_page_link(request, before_id=chats.root[0].id)
+        else:
+            bound = {} if page.before_id is None else {"before_id": page.before_id}
+            link = next_page_link(request, after_id=chats.root[-1].id, **bound)
+    return conditional_json_response(request, chats, headers=link)
 
 
 @documented(
     tags=["chats"],
     summary="Open a chat with its latest messages, newest first",
-    parameters=[CHAT_ID],
+    parameters=[CHAT_ID, IF_NONE_MATCH],
     query="latest_messages",
     responses={
-        200: {"description": "The chat and its latest messages", **json_content(ChatWithMessages)},
+        200: {
+            "description": "The chat and its latest messages",
+            "headers": ETAG_HEADER,
+            **json_content(ChatWithMessages),
+        },
+        **NOT_MODIFIED,
         **error_responses(404, 422, 503),
     },
 )
@@ -62,7 +91,7 @@ async def get_chat(request: web.Request) -> web.Response:
     chat_id = path_int(request, "chat_id")
     latest = read_query(request, request.app[QUERY_MODELS].latest_messages)
     chat = await request.app[STORE].get_chat_with_messages(chat_id=chat_id, limit=latest.limit)
-    return json_response(chat)
+    return conditional_json_response(request, chat)
 
 
 @documented(

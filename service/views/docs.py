@@ -8,6 +8,7 @@ from aiohttp.typedefs import Handler
 from swagger_ui.core import SWAGGER_UI_PY_ROOT
 
 from service.appkeys import OPENAPI, SETTINGS
+from service.routing import add_route
 
 SWAGGER_UI_ASSETS = SWAGGER_UI_PY_ROOT / "static"
 REDOC_ASSETS = Path(__file__).resolve().parent.parent / "static"
@@ -61,7 +62,7 @@ def _page(template: str) -> Handler:
 
 
 def add_routes(router: web.UrlDispatcher) -> None:
-    router.add_get("/openapi.json", openapi_json)
+    add_route(router, "GET", "/openapi.json", openapi_json)
     router.add_get("/docs", _page(SWAGGER_PAGE))
     router.add_get("/docs/", _page(SWAGGER_PAGE))
     router.add_static("/docs/static", SWAGGER_UI_ASSETS)

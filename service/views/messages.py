@@ -4,9 +4,19 @@ from aiohttp import web
 
 from service.appkeys import QUERY_MODELS, STORE
 from service.models import MessageCreate, MessageList, MessagePublic
-from service.openapi import documented, error_responses, json_body, json_content, path_id
+from service.openapi import (
+    ETAG_HEADER,
+    IF_NONE_MATCH,
+    LINK_HEADER,
+    NOT_MODIFIED,
+    documented,
+    error_responses,
+    json_body,
+    json_content,
+    path_id,
+)
 from service.parsing import path_int, read_body, read_query
-from service.responses import json_response
+from service.responses import conditional_json_response, json_response, next_page_link
 from service.routing import add_route
 
 
@@ -34,10 +44,15 @@ async def create_message(request: web.Request) -> web.Response:
 @documented(
     tags=["messages"],
     summary="List a chat's messages, newest first",
-    parameters=[path_id("chat_id", "Id of the chat.")],
+    parameters=[path_id("chat_id", "Id of the chat."), IF_NONE_MATCH],
     query="messages_page",
     responses={
-        200: {"description": "One page of messages", **json_content(MessageList)},
+        200: {
+            "description": "One page of messages",
+            "headers": {**ETAG_HEADER, **LINK_HEADER},
+            **json_content(MessageList),
+        },
+        **NOT_MODIFIED,
         **error_responses(404, 422, 503),
     },
 )
@@ -51,7 +66,16 @@ async def list_messages(request: web.Request) -> web.Response:
         before_id=page.before_id,
         after_id=page.after_id,
     )
-    return json_response(messages)
+    link: dict[str, str] = {}
+    if len(messages.root) == page.limit:
+        # Newest first: catching up (after_id) continues after the newest message of the
+        # page; paging back continues before the oldest.
+        if page.after_id is not None:
+            bound = {} if page.before_id is None else {"before_id": page.before_id}
+            link = next_page_link(request, after_id=messages.root[0].id, **bound)
+        else:
+            link = next_page_link(request, before_id=messages.root[-1].id)
+    return conditional_json_response(request, messages, headers=link)
 
 
 @documented(

@@ -5,6 +5,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from service.appkeys import METRICS, STORE
 from service.openapi import documented
+from service.routing import add_route
 
 
 @documented(
@@ -24,4 +25,4 @@ async def metrics(request: web.Request) -> web.Response:
 
 
 def add_routes(router: web.UrlDispatcher) -> None:
-    router.add_get("/metrics", metrics)
+    add_route(router, "GET", "/metrics", metrics)
