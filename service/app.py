@@ -14,7 +14,7 @@ from service.middlewares import (
     error_middleware,
     request_id_middleware,
 )
-from service.models import CHATS_PAGE_MAX, latest_query, page_query
+from service.models import CHATS_PAGE_MAX, chats_page_query, latest_query, page_query
 from service.openapi import OpenAPIBuilder
 from service.queries import load_queries
 from service.resources import sql_dir
@@ -25,12 +25,7 @@ from service.views import chats, docs, health, messages, metrics
 def _query_models(settings: Settings) -> QueryModels:
     messages_max = settings.max_messages_limit
     return QueryModels(
-        chats_page=page_query(
-            "ChatsPageQuery",
-            default_limit=CHATS_PAGE_MAX,
-            max_limit=CHATS_PAGE_MAX,
-            order="creation order",
-        ),
+        chats_page=chats_page_query(max_limit=CHATS_PAGE_MAX),
         messages_page=page_query(
             "MessagesPageQuery",
             default_limit=min(100, messages_max),

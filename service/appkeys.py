@@ -6,7 +6,7 @@ from typing import Any
 from aiohttp import web
 
 from service.metrics import Metrics
-from service.models import Latest, Page
+from service.models import ChatsPage, Latest, Page, StatsQuery
 from service.queries import Queries
 from service.settings import Settings
 from service.store import Store
@@ -16,9 +16,10 @@ from service.store import Store
 class QueryModels:
     """Query-parameter models whose bounds come from the settings."""
 
-    chats_page: type[Page]
+    chats_page: type[ChatsPage]
     messages_page: type[Page]
     latest_messages: type[Latest]
+    stats: type[StatsQuery] = StatsQuery
 
 
 SETTINGS = web.AppKey("settings", Settings)

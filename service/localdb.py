@@ -6,7 +6,11 @@ Unix socket inside its data directory only, and keeps running (and its data) bet
 """
 
 import logging
+import os
+import sys
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,8 +41,28 @@ def start_local_server(data_dir: Path, *, keep_running: bool = True) -> str:
         # Its INFO lines narrate every pg_ctl call, also from an atexit hook after logging closed.
         logging.getLogger("pgserver").setLevel(logging.WARNING)
         data_dir.parent.mkdir(parents=True, exist_ok=True)
-        server = pgserver.get_server(data_dir, cleanup_mode=None if keep_running else "delete")
+        with _utf8_locale():
+            server = pgserver.get_server(data_dir, cleanup_mode=None if keep_running else "delete")
         return str(server.get_uri())
+
+
+@contextmanager
+def _utf8_locale() -> Iterator[None]:
+    """initdb takes its LC_CTYPE from the environment; under plain C, lower() would not fold
+    non-ASCII letters (title search). Containers and CI often run without a locale set."""
+    current = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    if sys.platform != "linux" or "UTF-8" in current.upper():
+        yield
+        return
+    previous = os.environ.get("LC_ALL")
+    os.environ["LC_ALL"] = "C.UTF-8"
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["LC_ALL"]
+        else:
+            os.environ["LC_ALL"] = previous
 
 
 def database_url_for_development(data_dir: Path) -> str:

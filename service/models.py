@@ -1,5 +1,6 @@
 """Pydantic models: they validate every request body and shape every response body."""
 
+import datetime as dt
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -13,6 +14,7 @@ from pydantic import (
     StringConstraints,
     WithJsonSchema,
     create_model,
+    model_validator,
 )
 
 TITLE_MAX_LENGTH = 200
@@ -31,12 +33,18 @@ def _storable_in_postgres(value: str) -> str:
     return value
 
 
+# Exactly the characters str.strip() removes (str.isspace()), spelled out: \s means different
+# sets in Python and in ECMA-262 (JSON Schema's regex flavour), e.g. for U+0085.
+_SPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
 def _trimmed_text_schema(max_length: int) -> dict[str, Any]:
     """JSON Schema cannot say "after trimming" with maxLength, so the document states the same
     rule as a pattern: what a client may send, not what is stored."""
+    edge = rf"[^{_SPACE}\x00]"
     return {
         "type": "string",
-        "pattern": rf"^\s*[^\s\x00](?:[^\x00]{{0,{max_length - 2}}}[^\s\x00])?\s*$",
+        "pattern": rf"^[{_SPACE}]*{edge}(?:[^\x00]{{0,{max_length - 2}}}{edge})?[{_SPACE}]*$",
         "description": f"1-{max_length} characters (Unicode code points) after trimming "
         "surrounding whitespace; no NUL characters.",
     }
@@ -71,6 +79,15 @@ class MessageCreate(BaseModel):
     text: MessageText = Field(examples=["Hello, everyone!"])
 
 
+BULK_MAX_MESSAGES = 1000
+
+
+class MessagesBulkCreate(BaseModel):
+    """Body of `POST /chats/{chat_id}/messages/bulk`: all are stored, or none."""
+
+    messages: list[MessageCreate] = Field(min_length=1, max_length=BULK_MAX_MESSAGES)
+
+
 class ChatPublic(BaseModel):
     model_config = ConfigDict(title="Chat")
 
@@ -92,6 +109,19 @@ class MessagePublic(BaseModel):
 class ChatWithMessages(BaseModel):
     chat: ChatPublic
     messages: list[MessagePublic] = Field(description="The latest messages, newest first.")
+
+
+class DayCount(BaseModel):
+    date: dt.date = Field(description="A UTC day.")
+    count: int
+
+
+class ChatStats(BaseModel):
+    chat_id: int
+    message_count: int = Field(description="Messages in the range.")
+    first_message_at: datetime | None
+    last_message_at: datetime | None
+    per_day: list[DayCount] = Field(description="Messages per UTC day, days without none left out.")
 
 
 class ChatList(RootModel[list[ChatPublic]]):
@@ -144,17 +174,29 @@ class Page(BaseModel):
     after_id: int | None = None
 
 
+class ChatsPage(Page):
+    q: str | None = None
+
+
+SearchText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=TITLE_MAX_LENGTH),
+    AfterValidator(_storable_in_postgres),
+]
+
+
 class Latest(BaseModel):
     limit: int
 
 
-def page_query(name: str, *, default_limit: int, max_limit: int, order: str) -> type[Page]:
-    return create_model(
-        name,
-        __base__=Page,
-        skip=(int, Field(default=0, ge=0, le=MAX_SKIP, description="Rows to skip.")),
-        limit=(int, Field(default=default_limit, ge=1, le=max_limit, description="Page size.")),
-        before_id=(
+def _page_fields(*, default_limit: int, max_limit: int, order: str) -> dict[str, Any]:
+    return {
+        "skip": (int, Field(default=0, ge=0, le=MAX_SKIP, description="Rows to skip.")),
+        "limit": (
+            int,
+            Field(default=default_limit, ge=1, le=max_limit, description="Page size."),
+        ),
+        "before_id": (
             int | None,
             Field(
                 default=None,
@@ -163,7 +205,7 @@ def page_query(name: str, *, default_limit: int, max_limit: int, order: str) -> 
                 description=f"Keyset paging: the page of items just before this id in {order}.",
             ),
         ),
-        after_id=(
+        "after_id": (
             int | None,
             Field(
                 default=None,
@@ -173,7 +215,12 @@ def page_query(name: str, *, default_limit: int, max_limit: int, order: str) -> 
                 "returned in the same order. With before_id too: the items between the two.",
             ),
         ),
-    )
+    }
+
+
+def page_query(name: str, *, default_limit: int, max_limit: int, order: str) -> type[Page]:
+    fields = _page_fields(default_limit=default_limit, max_limit=max_limit, order=order)
+    return create_model(name, __base__=Page, **fields)
 
 
 def latest_query(*, default_limit: int, max_limit: int) -> type[Latest]:
@@ -190,3 +237,69 @@ def latest_query(*, default_limit: int, max_limit: int) -> type[Latest]:
             ),
         ),
     )
+
+
+def chats_page_query(*, max_limit: int) -> type[ChatsPage]:
+    fields = _page_fields(default_limit=max_limit, max_limit=max_limit, order="creation order")
+    search = Field(
+        default=None,
+        description="Only chats whose title contains this text, ignoring case "
+        "(1-200 characters; % and _ match literally).",
+        examples=["рабочий"],
+    )
+    return create_model(
+        "ChatsPageQuery", __base__=ChatsPage, q=(SearchText | None, search), **fields
+    )
+
+
+def _as_utc_bound(value: dt.date | datetime | None, *, end: bool) -> datetime | None:
+    """A date means the whole UTC day: from its midnight, or (as an end) up to the next one."""
+    if value is None or isinstance(value, datetime):
+        return value.replace(tzinfo=value.tzinfo or dt.UTC) if value else None
+    day = value + dt.timedelta(days=1) if end else value
+    return datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def _iso_date_or_time(value: object) -> object:
+    """Only ISO 8601 text: pydantic would also read numbers as Unix timestamps."""
+    if not isinstance(value, str):
+        return value
+    try:
+        if len(value) == len("YYYY-MM-DD"):
+            return dt.date.fromisoformat(value)
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("must be an ISO 8601 date (YYYY-MM-DD) or date-time") from None
+
+
+# A plain YYYY-MM-DD is a whole UTC day; anything with a time of day is that instant.
+DateOrTime = Annotated[
+    dt.date | datetime,
+    Field(union_mode="left_to_right"),
+    BeforeValidator(_iso_date_or_time),
+]
+
+
+class StatsQuery(BaseModel):
+    start_date: DateOrTime | None = Field(
+        default=None,
+        description="From this time (ISO 8601) or the start of this UTC day (YYYY-MM-DD).",
+    )
+    end_date: DateOrTime | None = Field(
+        default=None,
+        description="Before this time, or up to the end of this UTC day (YYYY-MM-DD).",
+    )
+
+    @property
+    def start(self) -> datetime | None:
+        return _as_utc_bound(self.start_date, end=False)
+
+    @property
+    def end(self) -> datetime | None:
+        return _as_utc_bound(self.end_date, end=True)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "StatsQuery":
+        if self.start is not None and self.end is not None and self.start > self.end:
+            raise ValueError("start_date must not be after end_date")
+        return self

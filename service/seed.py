@@ -20,7 +20,7 @@ DEMO_CHATS: dict[str, list[str]] = {
     "Рабочий чат": ["Доброе утро!", "Созвон в 10:00, ссылка в календаре."],
 }
 
-# Rows per INSERT ... SELECT FROM unnest(...): one round trip each, bounded memory.
+# Messages per INSERT ... SELECT FROM unnest(...): one round trip each, bounded memory.
 BATCH_ROWS = 50_000
 
 
@@ -40,15 +40,11 @@ async def seed_bulk(store: Store, *, chats: int, messages_per_chat: int) -> tupl
         chat_ids.extend(await store.insert_chats(titles=titles))
 
     inserted = 0
-    batch_ids: list[int] = []
-    batch_texts: list[str] = []
     for chat_id in chat_ids:
-        for n in range(1, messages_per_chat + 1):
-            batch_ids.append(chat_id)
-            batch_texts.append(f"Message {n}")
-            if len(batch_ids) == BATCH_ROWS:
-                inserted += await store.insert_messages(chat_ids=batch_ids, texts=batch_texts)
-                batch_ids, batch_texts = [], []
-    if batch_ids:
-        inserted += await store.insert_messages(chat_ids=batch_ids, texts=batch_texts)
+        for start in range(0, messages_per_chat, BATCH_ROWS):
+            texts = [
+                f"Message {n}"
+                for n in range(start + 1, min(messages_per_chat, start + BATCH_ROWS) + 1)
+            ]
+            inserted += len((await store.create_messages(chat_id=chat_id, texts=texts)).root)
     return len(chat_ids), inserted

@@ -4,6 +4,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -14,7 +15,14 @@ from service.errors import (
     DatabaseUnavailable,
     MessageNotFound,
 )
-from service.models import ChatList, ChatPublic, ChatWithMessages, MessageList, MessagePublic
+from service.models import (
+    ChatList,
+    ChatPublic,
+    ChatStats,
+    ChatWithMessages,
+    MessageList,
+    MessagePublic,
+)
 from service.queries import Queries
 
 logger = logging.getLogger("chat_api.store")
@@ -100,19 +108,31 @@ class Store:
             return _chat(await self._queries.create_chat(db, title))
 
     async def list_chats(
-        self, *, skip: int, limit: int, before_id: int | None = None, after_id: int | None = None
+        self,
+        *,
+        skip: int,
+        limit: int,
+        before_id: int | None = None,
+        after_id: int | None = None,
+        search: str | None = None,
     ) -> ChatList:
         async with self.connection() as db:
-            if before_id is not None and after_id is not None:
-                document = await self._queries.list_chats_between(
-                    db, after_id, before_id, skip, limit
-                )
-            elif before_id is not None:
-                document = await self._queries.list_chats_before(db, before_id, skip, limit)
-            elif after_id is not None:
-                document = await self._queries.list_chats_after(db, after_id, skip, limit)
+            if before_id is not None and after_id is None:
+                # Backwards: the page just before before_id, still in creation order.
+                if search is None:
+                    document = await self._queries.list_chats_backward(db, before_id, skip, limit)
+                else:
+                    document = await self._queries.search_chats_backward(
+                        db, before_id, search, skip, limit
+                    )
             else:
-                document = await self._queries.list_chats(db, skip, limit)
+                lower, upper = after_id or 0, before_id or MAX_ID
+                if search is None:
+                    document = await self._queries.list_chats_forward(db, lower, upper, skip, limit)
+                else:
+                    document = await self._queries.search_chats_forward(
+                        db, lower, upper, search, skip, limit
+                    )
         return ChatList.model_validate_json(document)
 
     async def get_chat_with_messages(self, *, chat_id: int, limit: int) -> ChatWithMessages:
@@ -122,6 +142,16 @@ class Store:
         if document is None:
             raise ChatNotFound(chat_id)
         return ChatWithMessages.model_validate_json(document)
+
+    async def get_chat_stats(
+        self, *, chat_id: int, start: datetime | None, end: datetime | None
+    ) -> ChatStats:
+        _require_chat_id(chat_id)
+        async with self.connection() as db:
+            document = await self._queries.get_chat_stats(db, chat_id, start, end)
+        if document is None:
+            raise ChatNotFound(chat_id)
+        return ChatStats.model_validate_json(document)
 
     async def delete_chat(self, *, chat_id: int) -> None:
         _require_chat_id(chat_id)
@@ -187,17 +217,24 @@ class Store:
             rows = await self._queries.insert_chats(db, list(titles))
         return [row["id"] for row in rows]
 
-    async def insert_messages(self, *, chat_ids: Sequence[int], texts: Sequence[str]) -> int:
-        """Inserts messages in one statement; returns how many."""
+    async def create_messages(self, *, chat_id: int, texts: Sequence[str]) -> MessageList:
+        """Posts messages into one chat in one statement, all or nothing."""
+        _require_chat_id(chat_id)
         async with self.connection() as db:
-            return int(await self._queries.insert_messages(db, list(chat_ids), list(texts)))
+            document = await self._queries.create_messages(db, chat_id, list(texts))
+        created = MessageList.model_validate_json(document)
+        if texts and not created.root:
+            raise ChatNotFound(chat_id)
+        return created
 
     async def insert_missing_chats(self, chats: Mapping[str, Sequence[str]]) -> tuple[int, int]:
         """Creates the chats (title -> message texts) whose titles do not exist yet, with their
         messages, in one transaction; returns how many chats and messages were created."""
+        messages = 0
         async with self.connection() as db, db.transaction():
             created = await self._queries.insert_missing_chats(db, list(chats))
-            chat_ids = [row["id"] for row in created for _ in chats[row["title"]]]
-            texts = [text for row in created for text in chats[row["title"]]]
-            messages = await self._queries.insert_messages(db, chat_ids, texts) if texts else 0
-        return len(created), int(messages)
+            for row in created:
+                if texts := list(chats[row["title"]]):
+                    await self._queries.create_messages(db, row["id"], texts)
+                    messages += len(texts)
+        return len(created), messages

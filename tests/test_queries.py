@@ -19,10 +19,12 @@ def write(folder: Path, name: str, text: str) -> None:
 
 def test_loads_every_statement_by_file_name() -> None:
     queries = load_queries(sql_dir())
-    assert {"create_chat", "list_chats", "get_chat_with_messages", "delete_chat"} <= set(queries)
+    assert {"create_chat", "list_chats_forward", "get_chat_with_messages", "delete_chat"} <= set(
+        queries
+    )
     assert queries.create_chat.shape == "one"
     assert queries["list_messages_before"].shape == "one"
-    assert queries["list_chats"].shape == "scalar"
+    assert queries["list_chats_forward"].shape == "scalar"
     with pytest.raises(AttributeError, match="no query named"):
         _ = queries.drop_everything
 

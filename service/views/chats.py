@@ -3,7 +3,14 @@
 from aiohttp import web
 
 from service.appkeys import QUERY_MODELS, STORE
-from service.models import ChatCreate, ChatList, ChatPublic, ChatWithMessages
+from service.models import (
+    ChatCreate,
+    ChatList,
+    ChatPublic,
+    ChatStats,
+    ChatWithMessages,
+    StatsQuery,
+)
 from service.openapi import (
     ETAG_HEADER,
     IF_NONE_MATCH,
@@ -43,7 +50,7 @@ async def create_chat(request: web.Request) -> web.Response:
 
 @documented(
     tags=["chats"],
-    summary="List chats in creation order",
+    summary="List chats in creation order, optionally searching titles (q)",
     parameters=[IF_NONE_MATCH],
     query="chats_page",
     responses={
@@ -59,7 +66,11 @@ async def create_chat(request: web.Request) -> web.Response:
 async def list_chats(request: web.Request) -> web.Response:
     page = read_query(request, request.app[QUERY_MODELS].chats_page)
     chats = await request.app[STORE].list_chats(
-        skip=page.skip, limit=page.limit, before_id=page.before_id, after_id=page.after_id
+        skip=page.skip,
+        limit=page.limit,
+        before_id=page.before_id,
+        after_id=page.after_id,
+        search=page.q,
     )
     link: dict[str, str] = {}
     if len(chats.root) == page.limit:
@@ -106,8 +117,29 @@ async def delete_chat(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
+@documented(
+    tags=["chats"],
+    summary="Message statistics of a chat in a time range",
+    description="422 when start_date is after end_date.",
+    parameters=[CHAT_ID],
+    query="stats",
+    responses={
+        200: {"description": "Counts, first and last message, per day", **json_content(ChatStats)},
+        **error_responses(404, 422, 503),
+    },
+)
+async def chat_stats(request: web.Request) -> web.Response:
+    chat_id = path_int(request, "chat_id")
+    window = read_query(request, StatsQuery)
+    stats = await request.app[STORE].get_chat_stats(
+        chat_id=chat_id, start=window.start, end=window.end
+    )
+    return json_response(stats)
+
+
 def add_routes(router: web.UrlDispatcher) -> None:
     add_route(router, "POST", "/chats", create_chat)
     add_route(router, "GET", "/chats", list_chats)
     add_route(router, "GET", "/chats/{chat_id}", get_chat)
     add_route(router, "DELETE", "/chats/{chat_id}", delete_chat)
+    add_route(router, "GET", "/chats/{chat_id}/stats", chat_stats)

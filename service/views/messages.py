@@ -3,7 +3,7 @@
 from aiohttp import web
 
 from service.appkeys import QUERY_MODELS, STORE
-from service.models import MessageCreate, MessageList, MessagePublic
+from service.models import MessageCreate, MessageList, MessagePublic, MessagesBulkCreate
 from service.openapi import (
     ETAG_HEADER,
     IF_NONE_MATCH,
@@ -39,6 +39,25 @@ async def create_message(request: web.Request) -> web.Response:
     body = await read_body(request, MessageCreate)
     message = await request.app[STORE].create_message(chat_id=chat_id, text=body.text)
     return json_response(message, status=201, headers={"Location": f"/messages/{message.id}"})
+
+
+@documented(
+    tags=["messages"],
+    summary="Post up to 1,000 messages into a chat at once, all or nothing",
+    parameters=[path_id("chat_id", "Id of the chat to post into.")],
+    requestBody=json_body(MessagesBulkCreate),
+    responses={
+        201: {"description": "Created, in the given order", **json_content(MessageList)},
+        **error_responses(404, 413, 415, 422, 503),
+    },
+)
+async def create_messages(request: web.Request) -> web.Response:
+    chat_id = path_int(request, "chat_id")
+    body = await read_body(request, MessagesBulkCreate)
+    created = await request.app[STORE].create_messages(
+        chat_id=chat_id, texts=[message.text for message in body.messages]
+    )
+    return json_response(created, status=201)
 
 
 @documented(
@@ -96,4 +115,5 @@ async def get_message(request: web.Request) -> web.Response:
 def add_routes(router: web.UrlDispatcher) -> None:
     add_route(router, "POST", "/chats/{chat_id}/messages", create_message)
     add_route(router, "GET", "/chats/{chat_id}/messages", list_messages)
+    add_route(router, "POST", "/chats/{chat_id}/messages/bulk", create_messages)
     add_route(router, "GET", "/messages/{message_id}", get_message)

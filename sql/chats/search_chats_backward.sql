@@ -1,8 +1,8 @@
--- name: list_chats_between :scalar
--- Keyset page: the chats created after one chat id and before another, in creation order, as
--- a JSON array (the page starts right after after_id).
--- $1 after_id bigint
--- $2 before_id bigint
+-- name: search_chats_backward :scalar
+-- Keyset page backwards through a title search: the matching chats created just before an
+-- id, returned in creation order, as a JSON array.
+-- $1 before_id bigint
+-- $2 query text: the substring to look for (case-insensitive, wildcards match literally)
 -- $3 skip bigint: rows to skip
 -- $4 limit integer: page size
 -- returns: [{id, title, created_at, message_count}, ...] as text
@@ -21,9 +21,9 @@ SELECT coalesce(
 FROM (
     SELECT id, title, created_at, message_count
     FROM chats
-    WHERE id > $1::bigint
-      AND id < $2::bigint
-    ORDER BY id
+    WHERE id < $1::bigint
+      AND lower(title) LIKE '%' || replace(replace(replace(lower($2::text), '\', '\\'), '%', '\%'), '_', '\_') || '%'
+    ORDER BY id DESC
     OFFSET $3::bigint
     LIMIT $4::integer
 ) AS page;

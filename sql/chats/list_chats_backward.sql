@@ -1,6 +1,6 @@
--- name: list_chats_before :scalar
--- Keyset page: the chats created just before a given chat id, in creation order, as a JSON
--- array.
+-- name: list_chats_backward :scalar
+-- Keyset page backwards: the chats created just before an id, returned in creation order, as
+-- a JSON array.
 -- $1 before_id bigint
 -- $2 skip bigint: rows to skip
 -- $3 limit integer: page size

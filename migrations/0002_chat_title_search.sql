@@ -1,0 +1,20 @@
+-- Case-insensitive substring search on chat titles, index-backed by trigrams.
+-- pg_trgm ships with every standard PostgreSQL (contrib) and is a trusted extension since
+-- PostgreSQL 13, so the database owner may create it. A build without it (the pgserver wheel
+-- used for local development) still searches correctly, by scanning.
+-- It lives in its own schema so the public schema holds only this project's objects.
+-- depends: 0001_initial_schema
+
+CREATE SCHEMA IF NOT EXISTS extensions;
+
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm') THEN
+        CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA extensions;
+        -- Serves lower(title) LIKE '%...%'; lower() folds case by the database's LC_CTYPE,
+        -- so non-ASCII titles need a UTF-8 locale (C.UTF-8, en_US.UTF-8, ...).
+        CREATE INDEX chats_title_trgm_idx
+            ON chats USING gin (lower(title) extensions.gin_trgm_ops);
+    END IF;
+END
+$$;

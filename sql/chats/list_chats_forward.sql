@@ -1,0 +1,30 @@
+-- name: list_chats_forward :scalar
+-- One page of chats in creation order, between two ids (exclusive), as a JSON array built in
+-- the database; the service validates it against its response model. Without keyset
+-- parameters the bounds are 0 and 2^63-1, so one index range scan serves every case.
+-- $1 after_id bigint: the page starts after this id (0: from the first chat)
+-- $2 before_id bigint: and stays below this id (9223372036854775807: no bound)
+-- $3 skip bigint: rows to skip
+-- $4 limit integer: page size
+-- returns: [{id, title, created_at, message_count}, ...] as text
+SELECT coalesce(
+    json_agg(
+        json_build_object(
+            'id', id,
+            'title', title,
+            'created_at', created_at,
+            'message_count', message_count
+        )
+        ORDER BY id
+    ),
+    '[]'::json
+)::text
+FROM (
+    SELECT id, title, created_at, message_count
+    FROM chats
+    WHERE id > $1::bigint
+      AND id < $2::bigint
+    ORDER BY id
+    OFFSET $3::bigint
+    LIMIT $4::integer
+) AS page;

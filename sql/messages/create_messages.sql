@@ -1,0 +1,27 @@
+-- name: create_messages :scalar
+-- Posts many messages into one chat in one statement, all or nothing (bulk import and seeding).
+-- Like create_message it locks the chat row first, so ids and created_at follow the given
+-- order; the statement-level trigger adds them all to message_count at once.
+-- $1 chat_id bigint
+-- $2 texts text[]: already trimmed and validated, in order
+-- returns: [{id, chat_id, text, created_at}, ...] in the given order as text; an empty array
+--   when the chat does not exist
+WITH chat AS (
+    SELECT id FROM chats WHERE id = $1::bigint FOR NO KEY UPDATE
+),
+inserted AS (
+    INSERT INTO messages (chat_id, text, created_at)
+    SELECT chat.id, t.text, clock_timestamp()
+    FROM chat
+    CROSS JOIN unnest($2::text[]) WITH ORDINALITY AS t (text, position)
+    ORDER BY t.position
+    RETURNING id, chat_id, text, created_at
+)
+SELECT coalesce(
+    json_agg(
+        json_build_object('id', id, 'chat_id', chat_id, 'text', text, 'created_at', created_at)
+        ORDER BY id
+    ),
+    '[]'::json
+)::text
+FROM inserted;
