@@ -1,4 +1,4 @@
-"""`chat-api` / `python -m service`: serve, migrate, seed, check-db, local-db."""
+"""`chat-api` / `python -m service`: serve, migrate, seed, prune-keys, check-db, local-db."""
 
 import argparse
 import asyncio
@@ -42,6 +42,21 @@ async def _seed(settings: Settings, args: argparse.Namespace) -> tuple[int, int]
         return await seed_bulk(store, chats=args.chats, messages_per_chat=args.messages)
     finally:
         await pool.close()
+
+
+async def _prune_keys(settings: Settings, hours: int) -> int:
+    pool = await create_pool(settings)
+    try:
+        store = Store(pool, load_queries(sql_dir()), acquire_timeout=settings.db_acquire_timeout)
+        return await store.prune_idempotency_keys(older_than_hours=hours)
+    finally:
+        await pool.close()
+
+
+def _prune_keys_command(settings: Settings, args: argparse.Namespace) -> int:
+    removed = asyncio.run(_prune_keys(settings, args.older_than_hours))
+    logger.info("removed %d idempotency key(s) older than %d hours", removed, args.older_than_hours)
+    return 0
 
 
 def _seed_command(settings: Settings, args: argparse.Namespace) -> int:
@@ -113,6 +128,13 @@ def _parser() -> argparse.ArgumentParser:
         "--messages", type=_not_negative, default=0, help="bulk: messages in each new chat"
     )
     seed.set_defaults(run=_seed_command)
+    prune = commands.add_parser(
+        "prune-keys", help="forget Idempotency-Keys older than 24 hours (run it from cron)"
+    )
+    prune.add_argument(
+        "--older-than-hours", type=_at_least_a_day, default=24, help="at least 24 (default)"
+    )
+    prune.set_defaults(run=_prune_keys_command)
     migrate = commands.add_parser("migrate", help="apply the migrations to DATABASE_URL")
     migrate.add_argument("--rollback", action="store_true", help="roll back the latest one")
     migrate.set_defaults(run=_migrate)
@@ -133,6 +155,13 @@ def _positive(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return number
+
+
+def _at_least_a_day(value: str) -> int:
+    hours = int(value)
+    if hours < 24:
+        raise argparse.ArgumentTypeError("keys are kept at least 24 hours")
+    return hours
 
 
 def _not_negative(value: str) -> int:

@@ -42,6 +42,16 @@ class AnchorNotFound(NotFound):
         self.chat_id = chat_id
 
 
+class IdempotencyKeyReused(DomainError):
+    """An Idempotency-Key came back with a different request body."""
+
+    code = "idempotency_key_reused"
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"Idempotency-Key {key!r} was already used with a different request")
+        self.key = key
+
+
 class DatabaseUnavailable(DomainError):
     code = "database_unavailable"
 

@@ -9,9 +9,9 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from service.appkeys import METRICS, REQUEST_ID, SETTINGS
-from service.errors import DatabaseUnavailable, DomainError, NotFound
+from service.errors import DatabaseUnavailable, DomainError, IdempotencyKeyReused, NotFound
 from service.logs import current_request_id
-from service.models import ErrorBody, ValidationErrorBody
+from service.models import ErrorBody, ValidationErrorBody, ValidationIssue
 from service.parsing import RequestValidationError, UnsupportedMediaType
 from service.responses import json_response
 
@@ -77,6 +77,9 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return json_response(ValidationErrorBody(detail=exc.issues), status=422)
     except UnsupportedMediaType:
         return _error(415, "Content-Type must be application/json", "unsupported_media_type")
+    except IdempotencyKeyReused as exc:
+        issue = ValidationIssue(loc=["header", "Idempotency-Key"], msg=exc.detail, type=exc.code)
+        return json_response(ValidationErrorBody(detail=[issue]), status=422)
     except DomainError as exc:
         if isinstance(exc, DatabaseUnavailable):
             request.app[METRICS].database_errors.inc()

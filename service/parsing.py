@@ -1,5 +1,6 @@
 """Turns raw request parts (body, query string, path) into validated values, or a 4xx."""
 
+import re
 from typing import Any, TypeVar
 
 from aiohttp import hdrs, web
@@ -76,3 +77,19 @@ def path_int(request: web.Request, name: str) -> int:
             for error in exc.errors()
         ]
         raise RequestValidationError(issues) from None
+
+
+_SANE_HEADER = re.compile(r"[\x21-\x7e]{1,255}")
+
+
+def optional_header_token(request: web.Request, name: str) -> str | None:
+    """A header that must be 1-255 printable ASCII characters when present (e.g. keys)."""
+    value = request.headers.get(name)
+    if value is None or _SANE_HEADER.fullmatch(value):
+        return value
+    issue = ValidationIssue(
+        loc=["header", name],
+        msg="must be 1-255 printable ASCII characters without spaces",
+        type="value_error",
+    )
+    raise RequestValidationError([issue])

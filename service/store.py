@@ -13,6 +13,7 @@ from service.errors import (
     AnchorNotFound,
     ChatNotFound,
     DatabaseUnavailable,
+    IdempotencyKeyReused,
     MessageNotFound,
 )
 from service.models import (
@@ -40,6 +41,9 @@ UNAVAILABLE_ERRORS = (
     asyncpg.TooManyConnectionsError,
     # 57xxx: query_canceled (statement_timeout), admin_shutdown, cannot_connect_now, ...
     asyncpg.OperatorInterventionError,
+    # The protocol state of a connection the server dropped mid-operation (seen when
+    # PostgreSQL shuts down under load): that connection cannot be trusted again.
+    asyncpg.InternalClientError,
 )
 
 
@@ -92,7 +96,15 @@ class Store:
             raise DatabaseUnavailable() from exc
         try:
             async with self.pool.acquire() as connection:
-                yield connection
+                try:
+                    yield connection
+                except asyncpg.QueryCanceledError:
+                    raise  # statement_timeout: the server cancelled it, the connection is fine
+                except UNAVAILABLE_ERRORS:
+                    # The pool's reset is a no-op (see database.py), so a connection in doubt
+                    # is closed here rather than handed to the next request.
+                    connection.terminate()
+                    raise
         except UNAVAILABLE_ERRORS as exc:
             logger.warning("database unavailable: %r", exc)
             raise DatabaseUnavailable() from exc
@@ -168,6 +180,31 @@ class Store:
         if row is None:
             raise ChatNotFound(chat_id)
         return _message(row)
+
+    async def create_message_once(
+        self, *, chat_id: int, text: str, key: str
+    ) -> tuple[MessagePublic, bool]:
+        """Posts a message under an Idempotency-Key; returns it and whether it was a replay of
+        an earlier post with the same key."""
+        _require_chat_id(chat_id)
+        for attempt in (1, 2):
+            try:
+                async with self.connection() as db:
+                    row = await self._queries.create_message_once(db, chat_id, text, key)
+                break
+            except asyncpg.UniqueViolationError:
+                # Another first use of the key committed while this one ran: the retry sees it.
+                if attempt == 2:
+                    raise
+        if row is None:
+            raise ChatNotFound(chat_id)
+        if not row["same_request"]:
+            raise IdempotencyKeyReused(key)
+        return _message(row), row["replayed"]
+
+    async def prune_idempotency_keys(self, *, older_than_hours: int) -> int:
+        async with self.connection() as db:
+            return int(await self._queries.prune_idempotency_keys(db, older_than_hours))
 
     async def list_messages(
         self,

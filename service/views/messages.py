@@ -15,20 +15,42 @@ from service.openapi import (
     json_content,
     path_id,
 )
-from service.parsing import path_int, read_body, read_query
+from service.parsing import optional_header_token, path_int, read_body, read_query
 from service.responses import conditional_json_response, json_response, next_page_link
 from service.routing import add_route
+
+IDEMPOTENCY_KEY = "Idempotency-Key"
+REPLAYED = "Idempotent-Replayed"
 
 
 @documented(
     tags=["messages"],
     summary="Post a message into a chat",
-    parameters=[path_id("chat_id", "Id of the chat to post into.")],
+    description="With an `Idempotency-Key`, a retry with the same key and text returns the "
+    "original 201 answer and creates nothing; the same key with another text is a 422. Keys "
+    "are kept at least 24 hours.",
+    parameters=[
+        path_id("chat_id", "Id of the chat to post into."),
+        {
+            "in": "header",
+            "name": IDEMPOTENCY_KEY,
+            "required": False,
+            "description": "A client-chosen key (1-255 printable ASCII) making retries safe.",
+            "schema": {"type": "string", "pattern": "^[\\x21-\\x7e]{1,255}$"},
+        },
+    ],
     requestBody=json_body(MessageCreate),
     responses={
         201: {
-            "description": "Created; `Location` names the new message",
-            "headers": {"Location": {"schema": {"type": "string"}}},
+            "description": "Created (or, for a repeated Idempotency-Key, created earlier); "
+            "`Location` names the message",
+            "headers": {
+                "Location": {"schema": {"type": "string"}},
+                REPLAYED: {
+                    "description": "`true` when this answers a repeated Idempotency-Key",
+                    "schema": {"type": "string"},
+                },
+            },
             **json_content(MessagePublic),
         },
         **error_responses(404, 413, 415, 422, 503),
@@ -36,9 +58,19 @@ from service.routing import add_route
 )
 async def create_message(request: web.Request) -> web.Response:
     chat_id = path_int(request, "chat_id")
+    key = optional_header_token(request, IDEMPOTENCY_KEY)
     body = await read_body(request, MessageCreate)
-    message = await request.app[STORE].create_message(chat_id=chat_id, text=body.text)
-    return json_response(message, status=201, headers={"Location": f"/messages/{message.id}"})
+    store = request.app[STORE]
+    headers: dict[str, str] = {}
+    if key is None:
+        message = await store.create_message(chat_id=chat_id, text=body.text)
+    else:
+        message, replayed = await store.create_message_once(
+            chat_id=chat_id, text=body.text, key=key
+        )
+        headers[REPLAYED] = "true" if replayed else "false"
+    headers["Location"] = f"/messages/{message.id}"
+    return json_response(message, status=201, headers=headers)
 
 
 @documented(

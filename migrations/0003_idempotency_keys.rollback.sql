@@ -1,0 +1,3 @@
+-- Drops what 0003_idempotency_keys created.
+
+DROP TABLE IF EXISTS idempotency_keys;
