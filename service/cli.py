@@ -4,7 +4,8 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import asyncpg
@@ -33,24 +34,26 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _seed(settings: Settings, args: argparse.Namespace) -> tuple[int, int]:
+@asynccontextmanager
+async def _store(settings: Settings) -> AsyncIterator[Store]:
+    """The data layer on a pool of its own, for one command."""
     pool = await create_pool(settings)
     try:
-        store = Store(pool, load_queries(sql_dir()), acquire_timeout=settings.db_acquire_timeout)
+        yield Store(pool, load_queries(sql_dir()), acquire_timeout=settings.db_acquire_timeout)
+    finally:
+        await pool.close()
+
+
+async def _seed(settings: Settings, args: argparse.Namespace) -> tuple[int, int]:
+    async with _store(settings) as store:
         if args.chats is None:
             return await seed_demo(store)
         return await seed_bulk(store, chats=args.chats, messages_per_chat=args.messages)
-    finally:
-        await pool.close()
 
 
 async def _prune_keys(settings: Settings, hours: int) -> int:
-    pool = await create_pool(settings)
-    try:
-        store = Store(pool, load_queries(sql_dir()), acquire_timeout=settings.db_acquire_timeout)
+    async with _store(settings) as store:
         return await store.prune_idempotency_keys(older_than_hours=hours)
-    finally:
-        await pool.close()
 
 
 def _prune_keys_command(settings: Settings, args: argparse.Namespace) -> int:
@@ -150,25 +153,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number
+def _at_least(minimum: int, message: str) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        number = int(value)
+        if number < minimum:
+            raise argparse.ArgumentTypeError(message)
+        return number
+
+    return parse
 
 
-def _at_least_a_day(value: str) -> int:
-    hours = int(value)
-    if hours < 24:
-        raise argparse.ArgumentTypeError("keys are kept at least 24 hours")
-    return hours
-
-
-def _not_negative(value: str) -> int:
-    number = int(value)
-    if number < 0:
-        raise argparse.ArgumentTypeError("must not be negative")
-    return number
+_positive = _at_least(1, "must be at least 1")
+_not_negative = _at_least(0, "must not be negative")
+_at_least_a_day = _at_least(24, "keys are kept at least 24 hours")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
