@@ -7,6 +7,7 @@ from aiohttp import web
 from service.appkeys import METRICS, OPENAPI, QUERIES, QUERY_MODELS, SETTINGS, QueryModels
 from service.cors import enable_cors
 from service.database import database_ctx
+from service.events import end_streams, events_ctx
 from service.metrics import Metrics
 from service.middlewares import (
     access_middleware,
@@ -19,7 +20,7 @@ from service.openapi import OpenAPIBuilder
 from service.queries import load_queries
 from service.resources import sql_dir
 from service.settings import Settings, load_settings
-from service.views import chats, docs, health, messages, metrics
+from service.views import chats, docs, events, health, messages, metrics
 
 
 def _query_models(settings: Settings) -> QueryModels:
@@ -55,7 +56,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[QUERY_MODELS] = _query_models(settings)
     app[METRICS] = Metrics()
 
-    for area in (chats, messages, health, metrics, docs):
+    for area in (chats, messages, events, health, metrics, docs):
         area.add_routes(app.router)
     openapi = OpenAPIBuilder(title=settings.app_name, query_models=app[QUERY_MODELS])
     app[OPENAPI] = openapi.build(app)
@@ -65,4 +66,6 @@ def create_app(settings: Settings | None = None) -> web.Application:
     if settings.debug:
         app.on_startup.append(_asyncio_debug)
     app.cleanup_ctx.append(database_ctx)
+    app.cleanup_ctx.append(events_ctx)
+    app.on_shutdown.append(end_streams)
     return app

@@ -1,7 +1,7 @@
 """Typed keys for everything the app and its requests keep: no module-level state."""
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -28,5 +28,9 @@ QUERY_MODELS = web.AppKey("query_models", QueryModels)
 STORE = web.AppKey("store", Store)
 OPENAPI = web.AppKey("openapi", dict[str, Any])
 METRICS = web.AppKey("metrics", Metrics)
+
+if TYPE_CHECKING:
+    from service.events import EventHub
+EVENTS: web.AppKey["EventHub"] = web.AppKey("events")
 
 REQUEST_ID = web.RequestKey("request_id", str)

@@ -206,6 +206,18 @@ class Store:
         async with self.connection() as db:
             return int(await self._queries.prune_idempotency_keys(db, older_than_hours))
 
+    async def follow_chat(self, *, chat_id: int, listener_pid: int) -> None:
+        async with self.connection() as db:
+            await self._queries.follow_chat(db, chat_id, listener_pid)
+
+    async def unfollow_chat(self, *, chat_id: int, listener_pid: int) -> None:
+        async with self.connection() as db:
+            await self._queries.unfollow_chat(db, chat_id, listener_pid)
+
+    async def forget_stale_followers(self) -> None:
+        async with self.connection() as db:
+            await self._queries.forget_stale_followers(db)
+
     async def list_messages(
         self,
         *,

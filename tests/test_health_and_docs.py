@@ -76,6 +76,7 @@ async def test_openapi_document_is_valid_3x_and_complete(client: Client) -> None
         "/chats/{chat_id}",
         "/chats/{chat_id}/messages",
         "/chats/{chat_id}/messages/bulk",
+        "/chats/{chat_id}/events",
         "/chats/{chat_id}/stats",
         "/messages/{message_id}",
         "/health",

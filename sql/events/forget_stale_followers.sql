@@ -1,0 +1,6 @@
+-- name: forget_stale_followers :exec
+-- Drops follow records of listener connections that no longer exist (processes that stopped
+-- or crashed), so their chats stop paying for announcements.
+-- returns: nothing
+DELETE FROM chat_followers
+WHERE listener_pid NOT IN (SELECT pid FROM pg_stat_activity);

@@ -1,0 +1,158 @@
+"""GET /chats/{chat_id}/events: live messages over Server-Sent Events, fanned out with
+PostgreSQL LISTEN/NOTIFY so it works across processes."""
+
+import asyncio
+import json
+import signal
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import psutil
+import pytest
+
+from tests.conftest import Client, create_chat, post_message
+from tests.live import free_port, start_service, stop
+
+Event = tuple[str, str, Any]  # (event name, id, data)
+
+
+async def read_events(response: Any, count: int, timeout: float = 10) -> list[Event]:
+    """Reads `count` events (comment lines skipped) from an SSE response."""
+    events: list[Event] = []
+    fields: dict[str, str] = {}
+
+    async def pump() -> None:
+        while len(events) < count:
+            line = (await response.content.readline()).decode().rstrip("\n")
+            if line == "":
+                if fields:
+                    data = json.loads(fields.get("data", "null"))
+                    events.append((fields.get("event", "message"), fields.get("id", ""), data))
+                    fields.clear()
+                continue
+            if line.startswith(":"):
+                continue
+            name, _, value = line.partition(": ")
+            fields[name] = value
+
+    await asyncio.wait_for(pump(), timeout)
+    return events
+
+
+async def test_new_messages_are_pushed(client: Client) -> None:
+    chat = await create_chat(client)
+    async with client.get(f"/chats/{chat['id']}/events") as stream:
+        assert stream.status == 200
+        assert stream.content_type == "text/event-stream"
+        await asyncio.sleep(0.2)
+        posted = [await post_message(client, chat["id"], f"live {n}") for n in range(3)]
+        events = await read_events(stream, 3)
+    assert [(name, int(event_id)) for name, event_id, _ in events] == [
+        ("message", message["id"]) for message in posted
+    ]
+    assert [data for _, _, data in events] == posted
+
+
+async def test_reconnect_with_last_event_id_gets_what_was_missed_first(client: Client) -> None:
+    chat = await create_chat(client)
+    posted = [await post_message(client, chat["id"], f"m{n}") for n in range(4)]
+    headers = {"Last-Event-ID": str(posted[0]["id"])}
+    async with client.get(f"/chats/{chat['id']}/events", headers=headers) as stream:
+        missed = await read_events(stream, 3)
+        live = await post_message(client, chat["id"], "after reconnect")
+        [then] = await read_events(stream, 1)
+    assert [data["id"] for _, _, data in missed] == [m["id"] for m in posted[1:]]
+    assert then[2] == live
+
+
+async def test_deleting_the_chat_ends_the_stream(client: Client) -> None:
+    chat = await create_chat(client)
+    async with client.get(f"/chats/{chat['id']}/events") as stream:
+        await asyncio.sleep(0.2)
+        await client.delete(f"/chats/{chat['id']}")
+        [(name, _, data)] = await read_events(stream, 1)
+        assert (name, data) == ("chat_deleted", {"chat_id": chat["id"]})
+        assert await asyncio.wait_for(stream.content.read(), 5) == b""
+
+
+async def test_missing_chat_and_bad_last_event_id(client: Client) -> None:
+    missing = await client.get("/chats/9090/events")
+    assert missing.status == 404
+    assert (await missing.json())["detail"] == "Chat with id=9090 not found"
+    chat = await create_chat(client)
+    bad = await client.get(f"/chats/{chat['id']}/events", headers={"Last-Event-ID": "x1"})
+    assert bad.status == 422
+    foreign = await client.get(f"/chats/{chat['id']}/events", headers={"Last-Event-ID": "77777"})
+    assert foreign.status == 404
+
+
+@pytest.fixture
+def two_servers(database_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    ports = [free_port(), free_port()]
+    processes = [start_service(database_url, port, tmp_path) for port in ports]
+    yield f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}"
+    for process in processes:
+        stop(process)
+
+
+async def test_two_processes_deliver_each_others_messages(two_servers: tuple[str, str]) -> None:
+    first, second = two_servers
+    async with aiohttp.ClientSession() as http:
+        chat = await (await http.post(f"{first}/chats", json={"title": "shared"})).json()
+        url = f"/chats/{chat['id']}/events"
+        async with http.get(first + url) as on_first, http.get(second + url) as on_second:
+            await asyncio.sleep(0.3)
+            to_first = await (
+                await http.post(f"{second}/chats/{chat['id']}/messages", json={"text": "via 2"})
+            ).json()
+            to_second = await (
+                await http.post(f"{first}/chats/{chat['id']}/messages", json={"text": "via 1"})
+            ).json()
+            got_first = await read_events(on_first, 2)
+            got_second = await read_events(on_second, 2)
+    assert [data for _, _, data in got_first] == [to_first, to_second]
+    assert [data for _, _, data in got_second] == [to_first, to_second]
+
+
+@pytest.fixture
+async def server(database_url: str, tmp_path: Path) -> AsyncIterator[tuple[str, Any]]:
+    port = free_port()
+    process = start_service(database_url, port, tmp_path, ACCESS_LOG="false")
+    yield f"http://127.0.0.1:{port}", process
+    stop(process)
+
+
+async def test_a_thousand_idle_subscribers_cost_little_and_stop_quickly(
+    server: tuple[str, Any],
+) -> None:
+    base, process = server
+    worker = psutil.Process(process.pid)
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(base, connector=connector) as http:
+        chat = await (await http.post("/chats", json={"title": "popular"})).json()
+        await asyncio.sleep(0.5)
+        before = worker.memory_info().rss
+        streams = await asyncio.gather(
+            *(http.get(f"/chats/{chat['id']}/events") for _ in range(1000))
+        )
+        assert {stream.status for stream in streams} == {200}
+        grown_mb = (worker.memory_info().rss - before) / 2**20
+        assert grown_mb < 60, f"1000 idle subscribers cost {grown_mb:.1f} MB"
+
+        posted = await (
+            await http.post(f"/chats/{chat['id']}/messages", json={"text": "to everyone"})
+        ).json()
+        for stream in (streams[0], streams[499], streams[-1]):
+            [(_, _, data)] = await read_events(stream, 1)
+            assert data == posted
+
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.to_thread(process.wait, 20) == 0
+        assert time.monotonic() - started < 10, "open streams do not hold up a graceful stop"
+        for stream in streams:
+            stream.close()
+    print(f"\n1000 idle subscribers: +{grown_mb:.1f} MB RSS")
