@@ -31,6 +31,7 @@ import aiohttp
 import psutil
 
 from service.migrations import apply_migrations
+from service.models import MAX_BIGINT
 from service.resources import sql_dir
 from tests import postgres
 
@@ -143,7 +144,7 @@ def paths(data: Dataset) -> list[Target]:
         Target("get one message", "GET", "/messages/{id}", "get_message",
               ids=(m_lo, m_hi), pg_params=((m_lo, m_hi),)),
         Target("list chats (100)", "GET", "/chats?limit=100", "list_chats_forward",
-               pg_params=("0", str(2**63 - 1), "0", "100")),
+               pg_params=("0", str(MAX_BIGINT), "0", "100")),
         Target("post message", "POST", "/chats/{id}/messages", "create_message",
               ids=(c_lo, c_hi), body='{{"text": "bench message {n}"}}',
               pg_params=((c_lo, c_hi), "bench message")),

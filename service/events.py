@@ -76,10 +76,6 @@ class EventHub:
         for chat_id in list(self._subscribers):
             await store.follow_chat(chat_id=chat_id, listener_pid=listener_pid)
 
-    @property
-    def subscriber_count(self) -> int:
-        return sum(len(queues) for queues in self._subscribers.values())
-
     def subscribe(self, chat_id: int) -> asyncio.Queue[Event]:
         queue: asyncio.Queue[Event] = asyncio.Queue(maxsize=SUBSCRIBER_BACKLOG)
         self._subscribers[chat_id].add(queue)

@@ -163,7 +163,8 @@ class ValidationErrorBody(BaseModel):
 
 
 # Query parameters. Bounds come from the settings, so the models are built once per app.
-MAX_SKIP = 2**63 - 1
+# The largest bigint: ids, offsets and anchors beyond it cannot name a row.
+MAX_BIGINT = 2**63 - 1
 CHATS_PAGE_MAX = 100
 
 
@@ -191,7 +192,7 @@ class Latest(BaseModel):
 
 def _page_fields(*, default_limit: int, max_limit: int, order: str) -> dict[str, Any]:
     return {
-        "skip": (int, Field(default=0, ge=0, le=MAX_SKIP, description="Rows to skip.")),
+        "skip": (int, Field(default=0, ge=0, le=MAX_BIGINT, description="Rows to skip.")),
         "limit": (
             int,
             Field(default=default_limit, ge=1, le=max_limit, description="Page size."),
@@ -201,7 +202,7 @@ def _page_fields(*, default_limit: int, max_limit: int, order: str) -> dict[str,
             Field(
                 default=None,
                 ge=1,
-                le=MAX_SKIP,
+                le=MAX_BIGINT,
                 description=f"Keyset paging: the page of items just before this id in {order}.",
             ),
         ),
@@ -210,7 +211,7 @@ def _page_fields(*, default_limit: int, max_limit: int, order: str) -> dict[str,
             Field(
                 default=None,
                 ge=1,
-                le=MAX_SKIP,
+                le=MAX_BIGINT,
                 description=f"Keyset paging: the items right after this id in {order}, "
                 "returned in the same order. With before_id too: the items between the two.",
             ),

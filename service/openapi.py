@@ -13,11 +13,10 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from service.appkeys import QueryModels
-from service.models import ErrorBody, ValidationErrorBody
+from service.models import MAX_BIGINT, ErrorBody, ValidationErrorBody
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 H = TypeVar("H")
-MAX_ID = 2**63 - 1
 
 
 def documented(**operation: Any) -> Callable[[H], H]:
@@ -42,7 +41,7 @@ def path_id(name: str, description: str) -> dict[str, Any]:
         "name": name,
         "required": True,
         "description": description,
-        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_BIGINT},
     }
 
 

@@ -17,6 +17,7 @@ from service.errors import (
     MessageNotFound,
 )
 from service.models import (
+    MAX_BIGINT,
     ChatList,
     ChatPublic,
     ChatStats,
@@ -27,9 +28,6 @@ from service.models import (
 from service.queries import Queries
 
 logger = logging.getLogger("chat_api.store")
-
-# Ids are bigint; anything outside this range cannot name a row.
-MAX_ID = 2**63 - 1
 
 # Failures that mean "the database cannot serve us right now", not "this request is wrong":
 # refused or dropped connections, an exhausted pool, a server shutting down, statement_timeout.
@@ -63,7 +61,7 @@ def _message(row: Any) -> MessagePublic:
 
 
 def _can_exist(row_id: int) -> bool:
-    return 1 <= row_id <= MAX_ID
+    return 1 <= row_id <= MAX_BIGINT
 
 
 def _require_chat_id(chat_id: int) -> None:
@@ -138,7 +136,7 @@ class Store:
                         db, before_id, search, skip, limit
                     )
             else:
-                lower, upper = after_id or 0, before_id or MAX_ID
+                lower, upper = after_id or 0, before_id or MAX_BIGINT
                 if search is None:
                     document = await self._queries.list_chats_forward(db, lower, upper, skip, limit)
                 else:
