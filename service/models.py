@@ -18,6 +18,8 @@ from pydantic import (
 )
 
 TITLE_MAX_LENGTH = 200
+# The largest bigint: ids, offsets and anchors beyond it cannot name a row.
+MAX_BIGINT = 2**63 - 1
 TEXT_MAX_LENGTH = 5000
 
 
@@ -95,6 +97,7 @@ class ChatPublic(BaseModel):
     title: str
     created_at: datetime
     message_count: int = Field(description="Exact number of messages in the chat.")
+    unread_count: int = Field(description="Exact number of its messages not marked as read.")
 
 
 class MessagePublic(BaseModel):
@@ -104,6 +107,25 @@ class MessagePublic(BaseModel):
     chat_id: int
     text: str
     created_at: datetime
+    is_read: bool = Field(description="Marked as read by `POST /chats/{chat_id}/read`.")
+
+
+class ReadMarker(BaseModel):
+    """Body of `POST /chats/{chat_id}/read`."""
+
+    model_config = ConfigDict(strict=True)
+
+    up_to_id: int = Field(
+        ge=1,
+        le=MAX_BIGINT,
+        description="Marks every message of the chat with an id up to this one (inclusive).",
+        examples=[42],
+    )
+
+
+class ReadMarked(BaseModel):
+    marked: int = Field(description="How many messages changed from unread to read.")
+    unread_count: int = Field(description="How many of the chat's messages are still unread.")
 
 
 class ChatWithMessages(BaseModel):
@@ -163,8 +185,6 @@ class ValidationErrorBody(BaseModel):
 
 
 # Query parameters. Bounds come from the settings, so the models are built once per app.
-# The largest bigint: ids, offsets and anchors beyond it cannot name a row.
-MAX_BIGINT = 2**63 - 1
 CHATS_PAGE_MAX = 100
 
 

@@ -24,6 +24,7 @@ from service.models import (
     ChatWithMessages,
     MessageList,
     MessagePublic,
+    ReadMarked,
 )
 from service.queries import Queries
 
@@ -51,12 +52,17 @@ def _chat(row: Any) -> ChatPublic:
         title=row["title"],
         created_at=row["created_at"],
         message_count=row["message_count"],
+        unread_count=row["unread_count"],
     )
 
 
 def _message(row: Any) -> MessagePublic:
     return MessagePublic(
-        id=row["id"], chat_id=row["chat_id"], text=row["text"], created_at=row["created_at"]
+        id=row["id"],
+        chat_id=row["chat_id"],
+        text=row["text"],
+        created_at=row["created_at"],
+        is_read=row["is_read"],
     )
 
 
@@ -248,6 +254,15 @@ class Store:
             if anchor is not None and not row[f"{name}_found"]:
                 raise AnchorNotFound(anchor, chat_id)
         return MessageList.model_validate_json(row["messages"])
+
+    async def mark_read(self, *, chat_id: int, up_to_id: int) -> ReadMarked:
+        """Marks the chat's messages with ids up to up_to_id as read."""
+        _require_chat_id(chat_id)
+        async with self.connection() as db:
+            row = await self._queries.mark_read(db, chat_id, up_to_id)
+        if row is None:
+            raise ChatNotFound(chat_id)
+        return ReadMarked(marked=row["marked"], unread_count=row["unread_count"])
 
     async def get_message(self, *, message_id: int) -> MessagePublic:
         if not _can_exist(message_id):

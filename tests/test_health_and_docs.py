@@ -78,6 +78,7 @@ async def test_openapi_document_is_valid_3x_and_complete(client: Client) -> None
         "/chats/{chat_id}/messages/bulk",
         "/chats/{chat_id}/events",
         "/chats/{chat_id}/stats",
+        "/chats/{chat_id}/read",
         "/messages/{message_id}",
         "/health",
         "/health/db",
@@ -91,7 +92,14 @@ async def test_openapi_document_is_valid_3x_and_complete(client: Client) -> None
     assert "{0,198}" in title["pattern"]
     assert "1-200 characters" in title["description"]
     assert "{0,4998}" in schemas["MessageCreate"]["properties"]["text"]["pattern"]
-    assert set(schemas["ChatPublic"]["required"]) == {"id", "title", "created_at", "message_count"}
+    assert set(schemas["ChatPublic"]["required"]) == {
+        "id",
+        "title",
+        "created_at",
+        "message_count",
+        "unread_count",
+    }
+    assert schemas["ReadMarker"]["required"] == ["up_to_id"]
 
 
 async def test_openapi_query_bounds_follow_settings(make_client: MakeClient) -> None:

@@ -146,3 +146,18 @@ def test_python_dash_m_service_runs_the_cli(empty_database: str, tmp_path: Path)
     )
     assert result.returncode == 0, result.stderr
     assert subprocess.run([BIN / "chat-api", "--help"], capture_output=True).returncode == 0
+
+
+async def test_read_markers_migration_counts_existing_messages_as_unread(
+    empty_database: str, test_queries: Queries
+) -> None:
+    apply_migrations(empty_database)
+    assert rollback_migrations(empty_database) == ["0005_read_markers"]
+    connection = await asyncpg.connect(empty_database)
+    try:
+        chat_id = await test_queries.insert_unmarked_chat(connection, 7)
+        assert apply_migrations(empty_database) == ["0005_read_markers"]
+        counts = await test_queries.count_unread(connection, chat_id)
+    finally:
+        await connection.close()
+    assert dict(counts) == {"message_count": 7, "unread_count": 7, "messages": 7, "unread": 7}

@@ -3,7 +3,14 @@
 from aiohttp import web
 
 from service.appkeys import QUERY_MODELS, STORE
-from service.models import MessageCreate, MessageList, MessagePublic, MessagesBulkCreate
+from service.models import (
+    MessageCreate,
+    MessageList,
+    MessagePublic,
+    MessagesBulkCreate,
+    ReadMarked,
+    ReadMarker,
+)
 from service.openapi import (
     ETAG_HEADER,
     IF_NONE_MATCH,
@@ -144,8 +151,31 @@ async def get_message(request: web.Request) -> web.Response:
     return json_response(message)
 
 
+@documented(
+    tags=["messages"],
+    summary="Mark a chat's messages up to an id as read",
+    description="Every message of the chat with an id up to `up_to_id` (inclusive) is marked "
+    "as read in one statement; ids need not exist. Marking again changes nothing.",
+    parameters=[path_id("chat_id", "Id of the chat.")],
+    requestBody=json_body(ReadMarker),
+    responses={
+        200: {
+            "description": "How many changed, and what is still unread",
+            **json_content(ReadMarked),
+        },
+        **error_responses(404, 413, 415, 422, 503),
+    },
+)
+async def mark_read(request: web.Request) -> web.Response:
+    chat_id = path_int(request, "chat_id")
+    body = await read_body(request, ReadMarker)
+    marked = await request.app[STORE].mark_read(chat_id=chat_id, up_to_id=body.up_to_id)
+    return json_response(marked)
+
+
 def add_routes(router: web.UrlDispatcher) -> None:
     add_route(router, "POST", "/chats/{chat_id}/messages", create_message)
     add_route(router, "GET", "/chats/{chat_id}/messages", list_messages)
     add_route(router, "POST", "/chats/{chat_id}/messages/bulk", create_messages)
+    add_route(router, "POST", "/chats/{chat_id}/read", mark_read)
     add_route(router, "GET", "/messages/{message_id}", get_message)

@@ -4,15 +4,16 @@
 -- against its response model before answering.
 -- $1 chat_id bigint
 -- $2 limit integer: how many of the latest messages
--- returns: {"chat": {id, title, created_at, message_count},
---           "messages": [{id, chat_id, text, created_at}, ...]} as text, or NULL when the chat
---          does not exist
+-- returns: {"chat": {id, title, created_at, message_count, unread_count},
+--           "messages": [{id, chat_id, text, created_at, is_read}, ...]} as text, or NULL
+--          when the chat does not exist
 SELECT json_build_object(
     'chat', json_build_object(
         'id', c.id,
         'title', c.title,
         'created_at', c.created_at,
-        'message_count', c.message_count
+        'message_count', c.message_count,
+        'unread_count', c.unread_count
     ),
     'messages', coalesce(
         (
@@ -21,12 +22,13 @@ SELECT json_build_object(
                     'id', m.id,
                     'chat_id', m.chat_id,
                     'text', m.text,
-                    'created_at', m.created_at
+                    'created_at', m.created_at,
+                    'is_read', m.is_read
                 )
                 ORDER BY m.created_at DESC, m.id DESC
             )
             FROM (
-                SELECT id, chat_id, text, created_at
+                SELECT id, chat_id, text, created_at, is_read
                 FROM messages
                 WHERE chat_id = c.id
                 ORDER BY created_at DESC, id DESC

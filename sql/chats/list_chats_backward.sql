@@ -4,21 +4,22 @@
 -- $1 before_id bigint
 -- $2 skip bigint: rows to skip
 -- $3 limit integer: page size
--- returns: [{id, title, created_at, message_count}, ...] as text
+-- returns: [{id, title, created_at, message_count, unread_count}, ...] as text
 SELECT coalesce(
     json_agg(
         json_build_object(
             'id', id,
             'title', title,
             'created_at', created_at,
-            'message_count', message_count
+            'message_count', message_count,
+            'unread_count', unread_count
         )
         ORDER BY id
     ),
     '[]'::json
 )::text
 FROM (
-    SELECT id, title, created_at, message_count
+    SELECT id, title, created_at, message_count, unread_count
     FROM chats
     WHERE id < $1::bigint
     ORDER BY id DESC

@@ -6,21 +6,22 @@
 -- $2 before_id bigint: and stays below this id (9223372036854775807: no bound)
 -- $3 skip bigint: rows to skip
 -- $4 limit integer: page size
--- returns: [{id, title, created_at, message_count}, ...] as text
+-- returns: [{id, title, created_at, message_count, unread_count}, ...] as text
 SELECT coalesce(
     json_agg(
         json_build_object(
             'id', id,
             'title', title,
             'created_at', created_at,
-            'message_count', message_count
+            'message_count', message_count,
+            'unread_count', unread_count
         )
         ORDER BY id
     ),
     '[]'::json
 )::text
 FROM (
-    SELECT id, title, created_at, message_count
+    SELECT id, title, created_at, message_count, unread_count
     FROM chats
     WHERE id > $1::bigint
       AND id < $2::bigint

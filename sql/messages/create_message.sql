@@ -5,11 +5,11 @@
 -- messages_count_after_insert trigger adds it to the chat's message_count.
 -- $1 chat_id bigint
 -- $2 text text: already trimmed and validated (1-5000 characters)
--- returns: id, chat_id, text, created_at; no row when the chat does not exist
+-- returns: id, chat_id, text, created_at, is_read; no row when the chat does not exist
 WITH chat AS (
     SELECT id FROM chats WHERE id = $1::bigint FOR NO KEY UPDATE
 )
 INSERT INTO messages (chat_id, text, created_at)
 SELECT chat.id, $2::text, clock_timestamp()
 FROM chat
-RETURNING id, chat_id, text, created_at;
+RETURNING id, chat_id, text, created_at, is_read;

@@ -8,12 +8,12 @@
 -- $2 text text: already trimmed and validated
 -- $3 key text: the Idempotency-Key header
 -- returns: replayed (true when the key was used before), same_request (whether that use had the
---   same text), id, chat_id, text, created_at; no row when the chat does not exist
+--   same text), id, chat_id, text, created_at, is_read; no row when the chat does not exist
 WITH chat AS (
     SELECT id FROM chats WHERE id = $1::bigint FOR NO KEY UPDATE
 ),
 previous AS (
-    SELECT k.request_hash, m.id, m.chat_id, m.text, m.created_at
+    SELECT k.request_hash, m.id, m.chat_id, m.text, m.created_at, m.is_read
     FROM idempotency_keys AS k
     JOIN messages AS m ON m.id = k.message_id
     WHERE k.chat_id = $1::bigint
@@ -24,15 +24,16 @@ inserted AS (
     SELECT chat.id, $2::text, clock_timestamp()
     FROM chat
     WHERE NOT EXISTS (SELECT 1 FROM previous)
-    RETURNING id, chat_id, text, created_at
+    RETURNING id, chat_id, text, created_at, is_read
 ),
 recorded AS (
     INSERT INTO idempotency_keys (chat_id, key, request_hash, message_id)
     SELECT chat_id, $3::text, sha256(convert_to($2::text, 'UTF8')), id
     FROM inserted
 )
-SELECT false AS replayed, true AS same_request, id, chat_id, text, created_at
+SELECT false AS replayed, true AS same_request, id, chat_id, text, created_at, is_read
 FROM inserted
 UNION ALL
-SELECT true, request_hash = sha256(convert_to($2::text, 'UTF8')), id, chat_id, text, created_at
+SELECT true, request_hash = sha256(convert_to($2::text, 'UTF8')),
+       id, chat_id, text, created_at, is_read
 FROM previous;

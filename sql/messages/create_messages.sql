@@ -4,8 +4,8 @@
 -- order; the statement-level trigger adds them all to message_count at once.
 -- $1 chat_id bigint
 -- $2 texts text[]: already trimmed and validated, in order
--- returns: [{id, chat_id, text, created_at}, ...] in the given order as text; an empty array
---   when the chat does not exist
+-- returns: [{id, chat_id, text, created_at, is_read}, ...] in the given order as text; an
+--   empty array when the chat does not exist
 WITH chat AS (
     SELECT id FROM chats WHERE id = $1::bigint FOR NO KEY UPDATE
 ),
@@ -15,11 +15,17 @@ inserted AS (
     FROM chat
     CROSS JOIN unnest($2::text[]) WITH ORDINALITY AS t (text, position)
     ORDER BY t.position
-    RETURNING id, chat_id, text, created_at
+    RETURNING id, chat_id, text, created_at, is_read
 )
 SELECT coalesce(
     json_agg(
-        json_build_object('id', id, 'chat_id', chat_id, 'text', text, 'created_at', created_at)
+        json_build_object(
+            'id', id,
+            'chat_id', chat_id,
+            'text', text,
+            'created_at', created_at,
+            'is_read', is_read
+        )
         ORDER BY id
     ),
     '[]'::json

@@ -1,7 +1,7 @@
 -- name: get_message :one
 -- One message by id.
 -- $1 message_id bigint
--- returns: id, chat_id, text, created_at
-SELECT id, chat_id, text, created_at
+-- returns: id, chat_id, text, created_at, is_read
+SELECT id, chat_id, text, created_at, is_read
 FROM messages
 WHERE id = $1::bigint;

@@ -3,7 +3,8 @@
 -- $1 chat_id bigint
 -- $2 skip bigint: rows to skip
 -- $3 limit integer: page size
--- returns: [{id, chat_id, text, created_at}, ...] as text, or NULL when the chat does not exist
+-- returns: [{id, chat_id, text, created_at, is_read}, ...] as text, or NULL when the chat does
+--   not exist
 SELECT coalesce(
     (
         SELECT json_agg(
@@ -11,12 +12,13 @@ SELECT coalesce(
                 'id', m.id,
                 'chat_id', m.chat_id,
                 'text', m.text,
-                'created_at', m.created_at
+                'created_at', m.created_at,
+                'is_read', m.is_read
             )
             ORDER BY m.created_at DESC, m.id DESC
         )
         FROM (
-            SELECT id, chat_id, text, created_at
+            SELECT id, chat_id, text, created_at, is_read
             FROM messages
             WHERE chat_id = c.id
             ORDER BY created_at DESC, id DESC

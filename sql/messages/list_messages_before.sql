@@ -6,7 +6,7 @@
 -- $3 skip bigint: rows to skip after the anchor
 -- $4 limit integer: page size
 -- returns: no row when the chat does not exist; otherwise before_found (false when $2 is not a
---   message of this chat) and messages: [{id, chat_id, text, created_at}, ...] as text
+--   message of this chat) and messages: [{id, chat_id, text, created_at, is_read}, ...] as text
 SELECT a.id IS NOT NULL AS before_found,
        coalesce(
            (
@@ -15,12 +15,13 @@ SELECT a.id IS NOT NULL AS before_found,
                        'id', m.id,
                        'chat_id', m.chat_id,
                        'text', m.text,
-                       'created_at', m.created_at
+                       'created_at', m.created_at,
+                       'is_read', m.is_read
                    )
                    ORDER BY m.created_at DESC, m.id DESC
                )
                FROM (
-                   SELECT id, chat_id, text, created_at
+                   SELECT id, chat_id, text, created_at, is_read
                    FROM messages
                    WHERE chat_id = c.id
                      AND (created_at, id) < (a.created_at, a.id)

@@ -1,0 +1,82 @@
+-- Read markers: each message has an is_read flag, and each chat an unread_count kept exact by
+-- the same statement-level triggers that keep message_count exact (one UPDATE per chat and
+-- statement, whatever the insert, update or delete path).
+-- depends: 0004_message_events
+
+-- A constant default: PostgreSQL 11+ adds both columns without rewriting the tables.
+ALTER TABLE messages ADD COLUMN is_read boolean NOT NULL DEFAULT false;
+ALTER TABLE chats ADD COLUMN unread_count bigint NOT NULL DEFAULT 0;
+
+-- Every message stored so far is unread.
+UPDATE chats SET unread_count = message_count WHERE message_count <> 0;
+
+ALTER TABLE chats ADD CONSTRAINT chats_unread_count_in_range
+    CHECK (unread_count BETWEEN 0 AND message_count);
+
+COMMENT ON COLUMN messages.is_read IS 'Set by POST /chats/{id}/read; never unset.';
+COMMENT ON COLUMN chats.unread_count IS
+    'Exact number of the chat''s messages with is_read false, maintained by the messages_count_* triggers.';
+
+-- Serves "mark this chat's messages up to N as read": only unread rows are in it, so marking
+-- again costs what is still unread, not the chat's size.
+CREATE INDEX messages_unread_idx ON messages (chat_id, id) WHERE NOT is_read;
+
+CREATE OR REPLACE FUNCTION messages_count_inserted() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE chats AS c
+       SET message_count = c.message_count + n.added,
+           unread_count = c.unread_count + n.unread
+      FROM (
+          SELECT chat_id, count(*) AS added, count(*) FILTER (WHERE NOT is_read) AS unread
+          FROM inserted_messages
+          GROUP BY chat_id
+      ) AS n
+     WHERE c.id = n.chat_id;
+    RETURN NULL;
+END;
+$$;
+
+CREATE OR REPLACE FUNCTION messages_count_deleted() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE chats AS c
+       SET message_count = c.message_count - n.removed,
+           unread_count = c.unread_count - n.unread
+      FROM (
+          SELECT chat_id, count(*) AS removed, count(*) FILTER (WHERE NOT is_read) AS unread
+          FROM deleted_messages
+          GROUP BY chat_id
+      ) AS n
+     WHERE c.id = n.chat_id;
+    RETURN NULL;
+END;
+$$;
+
+-- Any UPDATE of messages (marking read, or moving a message to another chat): the difference
+-- between the rows before and after, per chat.
+CREATE FUNCTION messages_count_updated() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE chats AS c
+       SET message_count = c.message_count + n.added,
+           unread_count = c.unread_count + n.unread
+      FROM (
+          SELECT chat_id, sum(added) AS added, sum(unread) AS unread
+          FROM (
+              SELECT chat_id, 1 AS added, (NOT is_read)::integer AS unread FROM updated_messages
+              UNION ALL
+              SELECT chat_id, -1, -(NOT is_read)::integer FROM outdated_messages
+          ) AS delta
+          GROUP BY chat_id
+          HAVING sum(added) <> 0 OR sum(unread) <> 0
+      ) AS n
+     WHERE c.id = n.chat_id;
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER messages_count_after_update
+    AFTER UPDATE ON messages
+    REFERENCING OLD TABLE AS outdated_messages NEW TABLE AS updated_messages
+    FOR EACH STATEMENT EXECUTE FUNCTION messages_count_updated();

@@ -1,0 +1,10 @@
+-- name: count_unread :one
+-- A chat's stored counters beside what its messages really say (tests of exactness).
+-- $1 chat_id bigint
+-- returns: message_count, unread_count (stored), messages, unread (counted)
+SELECT c.message_count,
+       c.unread_count,
+       (SELECT count(*) FROM messages WHERE chat_id = c.id) AS messages,
+       (SELECT count(*) FROM messages WHERE chat_id = c.id AND NOT is_read) AS unread
+FROM chats AS c
+WHERE c.id = $1::bigint;
