@@ -9,12 +9,7 @@ from service.cors import enable_cors
 from service.database import database_ctx
 from service.events import end_streams, events_ctx
 from service.metrics import Metrics
-from service.middlewares import (
-    access_middleware,
-    add_request_id_header,
-    error_middleware,
-    request_id_middleware,
-)
+from service.middlewares import add_request_id_header, error_middleware, request_middleware
 from service.models import CHATS_PAGE_MAX, chats_page_query, latest_query, page_query
 from service.openapi import OpenAPIBuilder
 from service.queries import load_queries
@@ -48,7 +43,7 @@ async def _asyncio_debug(app: web.Application) -> None:
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or load_settings()
     app = web.Application(
-        middlewares=[request_id_middleware, access_middleware, error_middleware],
+        middlewares=[request_middleware, error_middleware],
         client_max_size=settings.body_limit,
     )
     app[SETTINGS] = settings

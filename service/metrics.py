@@ -3,6 +3,9 @@
 import asyncpg
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+# Methods outside this set are counted as "other": the method is the client's to choose, and
+# every new label value would be a new time series kept for the life of the process.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
@@ -33,10 +36,21 @@ class Metrics:
         self.pool_in_use = Gauge(
             "chat_api_db_pool_in_use", "Pool connections lent out.", registry=self.registry
         )
+        self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     def observe(self, *, method: str, route: str, status: int, seconds: float) -> None:
-        self.requests.labels(method, route, str(status)).inc()
-        self.latency.labels(method, route).observe(seconds)
+        # Looking a labelled child up takes a lock and builds a key; ours are kept at hand.
+        label = method if method in METHODS else "other"
+        key = (label, route, status)
+        children = self._children.get(key)
+        if children is None:
+            children = (
+                self.requests.labels(label, route, str(status)),
+                self.latency.labels(label, route),
+            )
+            self._children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def render(self, pool: asyncpg.Pool | None) -> bytes:
         if pool is not None:

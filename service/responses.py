@@ -26,11 +26,13 @@ def _matches(if_none_match: str, etag: str) -> bool:
 
 
 def conditional_json_response(
-    request: web.Request, model: BaseModel, *, headers: Mapping[str, str] | None = None
+    request: web.Request, content: BaseModel | bytes, *, headers: Mapping[str, str] | None = None
 ) -> web.Response:
     """200 with a strong ETag of the body, or 304 without a body when the client's
-    If-None-Match already names it."""
-    body = model.__pydantic_serializer__.to_json(model)
+    If-None-Match already names it. `content` is a model, or a JSON document as bytes."""
+    body = (
+        content if isinstance(content, bytes) else content.__pydantic_serializer__.to_json(content)
+    )
     etag = f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
     all_headers = {**(headers or {}), hdrs.ETAG: etag}
     if _matches(request.headers.get(hdrs.IF_NONE_MATCH, ""), etag):

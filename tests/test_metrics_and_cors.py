@@ -97,3 +97,14 @@ def test_cors_origins_setting_is_a_comma_separated_list(monkeypatch: pytest.Monk
     monkeypatch.setenv("CORS_ORIGINS", "https://a.example, https://b.example")
     settings = Settings(_env_file=None, database_url="postgresql://u@h/d")
     assert settings.cors_origins == ["https://a.example", "https://b.example"]
+
+
+async def test_unknown_methods_share_one_label(client: Client) -> None:
+    for method in ("PROPFIND", "MKCOL", "LOCK"):
+        assert (await client.request(method, "/chats")).status == 405
+    values = samples(await (await client.get("/metrics")).text())
+    methods = {
+        dict(labels)["method"] for name, labels in values if name == "chat_api_http_requests_total"
+    }
+    assert "other" in methods
+    assert not methods & {"PROPFIND", "MKCOL", "LOCK"}

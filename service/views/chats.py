@@ -101,8 +101,8 @@ async def list_chats(request: web.Request) -> web.Response:
 async def get_chat(request: web.Request) -> web.Response:
     chat_id = path_int(request, "chat_id")
     latest = read_query(request, request.app[QUERY_MODELS].latest_messages)
-    chat = await request.app[STORE].get_chat_with_messages(chat_id=chat_id, limit=latest.limit)
-    return conditional_json_response(request, chat)
+    document = await request.app[STORE].get_chat_with_messages(chat_id=chat_id, limit=latest.limit)
+    return conditional_json_response(request, document)
 
 
 @documented(

@@ -10,8 +10,8 @@
 SELECT json_build_object(
     'chat_id', c.id,
     'message_count', s.message_count,
-    'first_message_at', s.first_message_at,
-    'last_message_at', s.last_message_at,
+    'first_message_at', api_time(s.first_message_at),
+    'last_message_at', api_time(s.last_message_at),
     'per_day', coalesce(
         (
             SELECT json_agg(json_build_object('date', d.day, 'count', d.messages) ORDER BY d.day)

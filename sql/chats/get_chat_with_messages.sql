@@ -11,7 +11,7 @@ SELECT json_build_object(
     'chat', json_build_object(
         'id', c.id,
         'title', c.title,
-        'created_at', c.created_at,
+        'created_at', api_time(c.created_at),
         'message_count', c.message_count,
         'unread_count', c.unread_count
     ),
@@ -22,7 +22,7 @@ SELECT json_build_object(
                     'id', m.id,
                     'chat_id', m.chat_id,
                     'text', m.text,
-                    'created_at', m.created_at,
+                    'created_at', api_time(m.created_at),
                     'is_read', m.is_read
                 )
                 ORDER BY m.created_at DESC, m.id DESC

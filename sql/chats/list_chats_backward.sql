@@ -10,7 +10,7 @@ SELECT coalesce(
         json_build_object(
             'id', id,
             'title', title,
-            'created_at', created_at,
+            'created_at', api_time(created_at),
             'message_count', message_count,
             'unread_count', unread_count
         )

@@ -23,7 +23,7 @@ SELECT coalesce(
             'id', id,
             'chat_id', chat_id,
             'text', text,
-            'created_at', created_at,
+            'created_at', api_time(created_at),
             'is_read', is_read
         )
         ORDER BY id

@@ -15,7 +15,7 @@ SELECT a.id IS NOT NULL AS after_found,
                        'id', m.id,
                        'chat_id', m.chat_id,
                        'text', m.text,
-                       'created_at', m.created_at,
+                       'created_at', api_time(m.created_at),
                        'is_read', m.is_read
                    )
                    ORDER BY m.created_at DESC, m.id DESC

@@ -1,0 +1,3 @@
+-- Drops what 0006_api_time created.
+
+DROP FUNCTION IF EXISTS api_time(timestamptz);
