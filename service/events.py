@@ -56,7 +56,11 @@ class EventHub:
         first = chat_id not in self._subscribers
         queue = self.subscribe(chat_id)
         if first and self.listener_pid is not None:
-            await store.follow_chat(chat_id=chat_id, listener_pid=self.listener_pid)
+            try:
+                await store.follow_chat(chat_id=chat_id, listener_pid=self.listener_pid)
+            except BaseException:
+                self.unsubscribe(chat_id, queue)
+                raise
         return queue
 
     async def leave(self, store: Store, chat_id: int, queue: asyncio.Queue[Event]) -> None:

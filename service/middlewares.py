@@ -81,7 +81,8 @@ def _from_http_exception(exc: web.HTTPException, request: web.Request) -> web.St
         return _error(413, f"Request body exceeds the limit of {limit} bytes", "payload_too_large")
     if exc.status < 400:
         return exc
-    headers = {name: value for name, value in exc.headers.items() if name == "Allow"}
+    # Allow (405) and Upgrade (426) tell the client what would work.
+    headers = {name: value for name, value in exc.headers.items() if name in {"Allow", "Upgrade"}}
     return _error(exc.status, exc.reason, _code_for(exc), headers)
 
 

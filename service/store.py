@@ -219,10 +219,12 @@ class Store:
             return int(await self._queries.prune_idempotency_keys(db, older_than_hours))
 
     async def follow_chat(self, *, chat_id: int, listener_pid: int) -> None:
+        _require_chat_id(chat_id)
         async with self.connection() as db:
             await self._queries.follow_chat(db, chat_id, listener_pid)
 
     async def unfollow_chat(self, *, chat_id: int, listener_pid: int) -> None:
+        _require_chat_id(chat_id)
         async with self.connection() as db:
             await self._queries.unfollow_chat(db, chat_id, listener_pid)
 

@@ -82,6 +82,8 @@ async def test_missing_chat_and_bad_last_event_id(client: Client) -> None:
     missing = await client.get("/chats/9090/events")
     assert missing.status == 404
     assert (await missing.json())["detail"] == "Chat with id=9090 not found"
+    beyond_bigint = await client.get(f"/chats/{2**63}/events")
+    assert beyond_bigint.status == 404
     chat = await create_chat(client)
     bad = await client.get(f"/chats/{chat['id']}/events", headers={"Last-Event-ID": "x1"})
     assert bad.status == 422

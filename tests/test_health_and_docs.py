@@ -77,6 +77,7 @@ async def test_openapi_document_is_valid_3x_and_complete(client: Client) -> None
         "/chats/{chat_id}/messages",
         "/chats/{chat_id}/messages/bulk",
         "/chats/{chat_id}/events",
+        "/chats/{chat_id}/ws",
         "/chats/{chat_id}/stats",
         "/chats/{chat_id}/read",
         "/messages/{message_id}",

@@ -1,0 +1,126 @@
+"""GET /chats/{chat_id}/ws: the same live feed as the event stream, over a WebSocket."""
+
+import asyncio
+import json
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from subprocess import Popen
+from typing import Any
+
+import aiohttp
+import asyncpg
+import pytest
+
+from service.queries import Queries
+from tests.conftest import Client, create_chat, post_message
+from tests.live import free_port, start_service, stop
+
+
+async def receive(socket: Any, timeout: float = 10) -> dict[str, Any]:
+    frame = await socket.receive(timeout)
+    assert frame.type == aiohttp.WSMsgType.TEXT, frame
+    body: dict[str, Any] = json.loads(frame.data)
+    return body
+
+
+async def test_new_messages_arrive_as_json_frames(client: Client) -> None:
+    chat = await create_chat(client)
+    async with client.ws_connect(f"/chats/{chat['id']}/ws") as socket:
+        await asyncio.sleep(0.2)
+        posted = [await post_message(client, chat["id"], f"live {n}") for n in range(3)]
+        frames = [await receive(socket) for _ in posted]
+    assert frames == [{"event": "message", "id": m["id"], "data": m} for m in posted]
+
+
+async def test_last_event_id_sends_what_was_missed_first(client: Client) -> None:
+    chat = await create_chat(client)
+    posted = [await post_message(client, chat["id"], f"m{n}") for n in range(4)]
+    url = f"/chats/{chat['id']}/ws?last_event_id={posted[0]['id']}"
+    async with client.ws_connect(url) as socket:
+        missed = [await receive(socket) for _ in range(3)]
+        live = await post_message(client, chat["id"], "after reconnect")
+        then = await receive(socket)
+    assert [frame["data"] for frame in missed] == posted[1:]
+    assert then == {"event": "message", "id": live["id"], "data": live}
+
+
+async def test_deleting_the_chat_says_so_and_closes_normally(client: Client) -> None:
+    chat = await create_chat(client)
+    async with client.ws_connect(f"/chats/{chat['id']}/ws") as socket:
+        await asyncio.sleep(0.2)
+        assert (await client.delete(f"/chats/{chat['id']}")).status == 204
+        assert await receive(socket) == {"event": "chat_deleted", "data": {"chat_id": chat["id"]}}
+        closing = await socket.receive(5)
+        assert closing.type == aiohttp.WSMsgType.CLOSE
+        assert closing.data == aiohttp.WSCloseCode.OK
+
+
+async def test_refusals_come_before_the_upgrade(client: Client) -> None:
+    for chat_id in (9090, 2**63):
+        with pytest.raises(aiohttp.WSServerHandshakeError) as missing:
+            await client.ws_connect(f"/chats/{chat_id}/ws")
+        assert missing.value.status == 404
+    chat = await create_chat(client)
+    for query in ("x1", "-1", "1" * 20, "9" * 5000):
+        with pytest.raises(aiohttp.WSServerHandshakeError) as bad:
+            await client.ws_connect(f"/chats/{chat['id']}/ws?last_event_id={query}")
+        assert bad.value.status == 422, query
+    with pytest.raises(aiohttp.WSServerHandshakeError) as foreign:
+        await client.ws_connect(f"/chats/{chat['id']}/ws?last_event_id=77777")
+    assert foreign.value.status == 404
+
+    plain = await client.get(f"/chats/{chat['id']}/ws")
+    assert plain.status == 426
+    assert plain.headers["Upgrade"] == "websocket"
+    assert (await plain.json())["code"] == "upgrade_required"
+
+
+async def test_a_client_that_leaves_stops_being_followed(
+    client: Client, db: asyncpg.Connection, test_queries: Queries
+) -> None:
+    chat = await create_chat(client)
+    socket = await client.ws_connect(f"/chats/{chat['id']}/ws")
+    await asyncio.sleep(0.2)
+    assert await test_queries.count_followers(db, chat["id"]) == 1
+    await socket.close()
+    # The server notices at its next message for the chat (or keep-alive) and lets go.
+    await post_message(client, chat["id"], "nobody listens")
+    for _ in range(50):
+        if await test_queries.count_followers(db, chat["id"]) == 0:
+            break
+        await asyncio.sleep(0.1)
+    assert await test_queries.count_followers(db, chat["id"]) == 0
+
+
+async def test_client_frames_are_ignored(client: Client) -> None:
+    chat = await create_chat(client)
+    async with client.ws_connect(f"/chats/{chat['id']}/ws") as socket:
+        await socket.send_str("hello?")
+        await socket.send_bytes(b"\x00\x01")
+        await asyncio.sleep(0.2)
+        posted = await post_message(client, chat["id"])
+        assert (await receive(socket))["data"] == posted
+
+
+@pytest.fixture
+def server(database_url: str, tmp_path: Path) -> Iterator[tuple[str, Popen[bytes]]]:
+    port = free_port()
+    process = start_service(database_url, port, tmp_path, ACCESS_LOG="false")
+    yield f"http://127.0.0.1:{port}", process
+    stop(process)
+
+
+async def test_a_stopping_server_closes_with_going_away(
+    server: tuple[str, Popen[bytes]],
+) -> None:
+    base, process = server
+    async with aiohttp.ClientSession(base) as http:
+        chat = await (await http.post("/chats", json={"title": "closing"})).json()
+        async with http.ws_connect(f"/chats/{chat['id']}/ws") as socket:
+            await asyncio.sleep(0.2)
+            process.send_signal(signal.SIGTERM)
+            closing = await socket.receive(10)
+            assert closing.type == aiohttp.WSMsgType.CLOSE
+            assert closing.data == aiohttp.WSCloseCode.GOING_AWAY
+    assert await asyncio.to_thread(process.wait, 20) == 0
