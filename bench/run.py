@@ -28,10 +28,12 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import asyncpg
 import psutil
 
 from service.migrations import apply_migrations
 from service.models import MAX_BIGINT
+from service.queries import load_queries
 from service.resources import sql_dir
 from tests import postgres
 
@@ -41,6 +43,7 @@ RESULTS = ROOT / "bench" / "results"
 README = ROOT / "README.md"
 WRK_SCRIPT = ROOT / "bench" / "wrk.lua"
 WRK_THREADS = 2
+BENCH_QUERIES = load_queries(ROOT / "bench" / "sql")
 
 
 @dataclass(frozen=True)
@@ -215,6 +218,17 @@ def seed(database_url: str, config: Config) -> Dataset:
     )
 
 
+def settle(database_url: str) -> None:
+    async def vacuum() -> None:
+        connection = await asyncpg.connect(database_url)
+        try:
+            await BENCH_QUERIES.vacuum_analyze(connection)
+        finally:
+            await connection.close()
+
+    asyncio.run(vacuum())
+
+
 @contextmanager
 def serving(command: list[str], env: dict[str, str], port: int) -> Iterator[psutil.Process]:
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
@@ -368,17 +382,31 @@ def measure(config: Config) -> dict[str, Any]:
         base = f"http://127.0.0.1:{port}"
         command = [str(BIN / "chat-api"), "serve", "--workers", str(config.workers)]
         results: list[PathResult] = []
+        settle(database_url)
         with serving(command, env, port) as service, RssSampler(service) as rss:
             for target in paths(data):
+                # Each path and its database ceiling back to back, on the same data, each
+                # after a vacuum: no autovacuum from the previous path's writes mid-run.
                 runs = [run_wrk(wrk, base, target, config, run) for run in range(config.runs)]
-                results.append(
-                    PathResult(target.name, target.method, target.path, median(runs), None, runs)
+                settle(database_url)
+                tps = [
+                    run_pgbench(pgbench, database_url, target, config) for _ in range(config.runs)
+                ]
+                settle(database_url)
+                result = PathResult(
+                    target.name,
+                    target.method,
+                    target.path,
+                    median(runs),
+                    statistics.median(tps),
+                    runs,
                 )
-                print(f"bench: {target.name}: {results[-1].service}", flush=True)
+                results.append(result)
+                print(
+                    f"bench: {target.name}: {result.service}, db {result.db_tps:,.0f} tps",
+                    flush=True,
+                )
             paging = asyncio.run(page_through(base, data.big_chat))
-        for target, result in zip(paths(data), results, strict=True):
-            tps = [run_pgbench(pgbench, database_url, target, config) for _ in range(config.runs)]
-            result.db_tps = statistics.median(tps)
 
         bare_port = free_port()
         bare = [
