@@ -1,7 +1,9 @@
 -- name: get_chat_with_messages :scalar
 -- A chat and its latest messages, newest first, as one JSON document built in one round trip
--- (index-backed: the cost does not grow with the chat's size). The service validates it
--- against its response model before answering.
+-- (index-backed: the cost does not grow with the chat's size). The service answers it as it
+-- is, so its shape is the API's: tests hold it to the ChatWithMessages response model.
+-- LIMIT reads its parameter through (SELECT $n), which keeps the cached generic plan in use
+-- instead of re-planning on every call (README: "Plans and parameters").
 -- $1 chat_id bigint
 -- $2 limit integer: how many of the latest messages
 -- returns: {"chat": {id, title, created_at, message_count, unread_count},
@@ -32,7 +34,7 @@ SELECT json_build_object(
                 FROM messages
                 WHERE chat_id = c.id
                 ORDER BY created_at DESC, id DESC
-                LIMIT $2::integer
+                LIMIT (SELECT $2::integer)
             ) AS m
         ),
         '[]'::json

@@ -1,6 +1,8 @@
 -- name: list_chats_backward :scalar
 -- Keyset page backwards: the chats created just before an id, returned in creation order, as
 -- a JSON array.
+-- OFFSET and LIMIT read their parameters through (SELECT $n), which keeps the cached generic
+-- plan in use instead of re-planning on every call (README: "Plans and parameters").
 -- $1 before_id bigint
 -- $2 skip bigint: rows to skip
 -- $3 limit integer: page size
@@ -23,6 +25,6 @@ FROM (
     FROM chats
     WHERE id < $1::bigint
     ORDER BY id DESC
-    OFFSET $2::bigint
-    LIMIT $3::integer
+    OFFSET (SELECT $2::bigint)
+    LIMIT (SELECT $3::integer)
 ) AS page;

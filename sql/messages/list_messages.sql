@@ -1,5 +1,7 @@
 -- name: list_messages :scalar
 -- One page of a chat's messages, newest first, as a JSON array built in the database.
+-- OFFSET and LIMIT read their parameters through (SELECT $n), which keeps the cached generic
+-- plan in use instead of re-planning on every call (README: "Plans and parameters").
 -- $1 chat_id bigint
 -- $2 skip bigint: rows to skip
 -- $3 limit integer: page size
@@ -22,8 +24,8 @@ SELECT coalesce(
             FROM messages
             WHERE chat_id = c.id
             ORDER BY created_at DESC, id DESC
-            OFFSET $2::bigint
-            LIMIT $3::integer
+            OFFSET (SELECT $2::bigint)
+            LIMIT (SELECT $3::integer)
         ) AS m
     ),
     '[]'::json

@@ -1,6 +1,8 @@
 -- name: list_messages_after :one
 -- Keyset page: the messages that directly follow an anchor message (the oldest ones newer
 -- than it), as a JSON array, newest first. Index-backed at any depth.
+-- OFFSET and LIMIT read their parameters through (SELECT $n), which keeps the cached generic
+-- plan in use instead of re-planning on every call (README: "Plans and parameters").
 -- $1 chat_id bigint
 -- $2 after_id bigint: the anchor, a message of this chat
 -- $3 skip bigint: rows to skip after the anchor
@@ -26,8 +28,8 @@ SELECT a.id IS NOT NULL AS after_found,
                    WHERE chat_id = c.id
                      AND (created_at, id) > (a.created_at, a.id)
                    ORDER BY created_at, id
-                   OFFSET $3::bigint
-                   LIMIT $4::integer
+                   OFFSET (SELECT $3::bigint)
+                   LIMIT (SELECT $4::integer)
                ) AS m
            ),
            '[]'::json

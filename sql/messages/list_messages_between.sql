@@ -1,6 +1,8 @@
 -- name: list_messages_between :one
 -- Keyset page: the messages between two anchor messages of a chat (the oldest ones newer than
 -- after_id, and older than before_id), as a JSON array, newest first. Index-backed.
+-- OFFSET and LIMIT read their parameters through (SELECT $n), which keeps the cached generic
+-- plan in use instead of re-planning on every call (README: "Plans and parameters").
 -- $1 chat_id bigint
 -- $2 after_id bigint: the lower anchor, a message of this chat
 -- $3 before_id bigint: the upper anchor, a message of this chat
@@ -30,8 +32,8 @@ SELECT a.id IS NOT NULL AS after_found,
                      AND (created_at, id) > (a.created_at, a.id)
                      AND (created_at, id) < (b.created_at, b.id)
                    ORDER BY created_at, id
-                   OFFSET $4::bigint
-                   LIMIT $5::integer
+                   OFFSET (SELECT $4::bigint)
+                   LIMIT (SELECT $5::integer)
                ) AS m
            ),
            '[]'::json
