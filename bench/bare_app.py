@@ -1,14 +1,64 @@
-"""The HTTP ceiling: a bare aiohttp handler returning a small JSON body, served exactly like
-the service (gunicorn, aiohttp's uvloop worker, the same number of workers)."""
+"""The ceilings served over HTTP, exactly like the service (gunicorn, aiohttp's uvloop worker,
+the same number of workers):
 
+- `GET /`: a bare handler returning a small JSON body (the HTTP ceiling);
+- with DATABASE_URL set, `GET /chats/{chat_id}` and `POST /chats/{chat_id}/messages`: the
+  least this stack can do for the two paths with targets (route, one asyncpg query from the
+  service's own sql/ files, answer), with none of the service's validation, errors, request
+  ids, metrics or fair queueing (the stack ceiling).
+"""
+
+import json
+import os
+from collections.abc import AsyncIterator
+
+import asyncpg
 from aiohttp import web
+
+from service.database import asyncpg_dsn
+from service.queries import load_queries
+from service.resources import sql_dir
+
+POOL = web.AppKey("pool", asyncpg.Pool)
+QUERIES = load_queries(sql_dir())
+LATEST = 20
 
 
 async def ok(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
+async def open_chat(request: web.Request) -> web.Response:
+    chat_id = int(request.match_info["chat_id"])
+    document = await QUERIES.get_chat_with_messages(request.app[POOL], chat_id, LATEST)
+    return web.Response(body=document.encode(), content_type="application/json")
+
+
+async def post_message(request: web.Request) -> web.Response:
+    text = json.loads(await request.read())["text"]
+    chat_id = int(request.match_info["chat_id"])
+    row = await QUERIES.create_message(request.app[POOL], chat_id, text)
+    message = {**row, "created_at": row["created_at"].isoformat()}
+    return web.json_response(message, status=201)
+
+
+async def _no_reset(connection: asyncpg.Connection) -> None:
+    """No reset round trip on release, as in the service."""
+
+
+async def pool_ctx(app: web.Application) -> AsyncIterator[None]:
+    async with asyncpg.create_pool(
+        asyncpg_dsn(os.environ["DATABASE_URL"]), min_size=10, max_size=10, reset=_no_reset
+    ) as pool:
+        app[POOL] = pool
+        yield
+
+
 def create_app() -> web.Application:
     app = web.Application()
     app.router.add_get("/", ok)
+    if "DATABASE_URL" in os.environ:
+        app.router.add_get("/chats/{chat_id}", open_chat)
+        app.router.add_post("/chats/{chat_id}/messages", post_message)
+        app.cleanup_ctx.append(pool_ctx)
     return app

@@ -42,6 +42,9 @@ def test_bench_smoke_mode_measures_every_path(tmp_path: Path) -> None:
         assert path["service"]["errors"] == 0, path["name"]
         assert path["db_tps"] > 0, path["name"]
     assert report["http_ceiling"]["rps"] > 0
+    stacks = {path["name"]: path["stack"] for path in report["paths"] if path["stack"]}
+    assert set(stacks) == {"open chat (latest 20)", "post message"}
+    assert all(stack["rps"] > 0 and stack["errors"] == 0 for stack in stacks.values())
     assert report["paging"]["pages"] > 1
     assert 0 < report["peak_worker_rss_mb"] < 1024
     table = (tmp_path / "latest.md").read_text()
