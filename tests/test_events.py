@@ -10,9 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import asyncpg
 import psutil
 import pytest
 
+from service.appkeys import EVENTS
+from service.queries import Queries
+from service.views import events as event_views
 from tests.conftest import Client, create_chat, post_message
 from tests.live import free_port, start_service, stop
 
@@ -158,3 +162,46 @@ async def test_a_thousand_idle_subscribers_cost_little_and_stop_quickly(
         for stream in streams:
             stream.close()
     print(f"\n1000 idle subscribers: +{grown_mb:.1f} MB RSS")
+
+
+async def test_a_long_absence_is_caught_up_in_pages_and_in_order(client: Client) -> None:
+    chat = await create_chat(client)
+    first = await post_message(client, chat["id"], "seen")
+    items = [{"text": f"missed {n}"} for n in range(250)]  # more than one catch-up page
+    response = await client.post(f"/chats/{chat['id']}/messages/bulk", json={"messages": items})
+    missed = await response.json()
+    headers = {"Last-Event-ID": str(first["id"])}
+    async with client.get(f"/chats/{chat['id']}/events", headers=headers) as stream:
+        events = await read_events(stream, 250)
+    assert [data for _, _, data in events] == missed
+
+
+async def test_quiet_streams_get_keep_alive_comments(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(event_views, "HEARTBEAT_SECONDS", 0.1)
+    chat = await create_chat(client)
+    async with client.get(f"/chats/{chat['id']}/events") as stream:
+        line = await asyncio.wait_for(stream.content.readline(), 5)
+    assert line == b": keep-alive\n"
+
+
+@pytest.mark.parametrize("history", [0, 3], ids=["empty chat", "chat with history"])
+async def test_a_lost_listener_is_made_good_from_the_database(
+    client: Client, db: asyncpg.Connection, test_queries: Queries, history: int
+) -> None:
+    chat = await create_chat(client)
+    for n in range(history):
+        await post_message(client, chat["id"], f"before following {n}")
+    hub = client.app[EVENTS]
+    async with client.get(f"/chats/{chat['id']}/events") as stream:
+        await asyncio.sleep(0.2)
+        listener = hub.listener_pid
+        assert listener is not None
+        assert await test_queries.terminate_backend(db, listener)
+        # Posted while no process listens: no notification reaches anyone. The stream catches
+        # up from the database once the listener is back, and only with what it has not seen.
+        posted = [await post_message(client, chat["id"], f"away {n}") for n in range(2)]
+        events = await read_events(stream, 2, timeout=15)
+        assert [data for _, _, data in events] == posted
+        assert hub.listener_pid not in (None, listener), "a new LISTEN connection"

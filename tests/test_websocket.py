@@ -13,6 +13,7 @@ import asyncpg
 import pytest
 
 from service.queries import Queries
+from service.views import events as event_views
 from tests.conftest import Client, create_chat, post_message
 from tests.live import free_port, start_service, stop
 
@@ -124,3 +125,26 @@ async def test_a_stopping_server_closes_with_going_away(
             assert closing.type == aiohttp.WSMsgType.CLOSE
             assert closing.data == aiohttp.WSCloseCode.GOING_AWAY
     assert await asyncio.to_thread(process.wait, 20) == 0
+
+
+async def test_a_quiet_chat_notices_a_client_that_left(
+    client: Client,
+    db: asyncpg.Connection,
+    test_queries: Queries,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(event_views, "HEARTBEAT_SECONDS", 0.1)
+    chat = await create_chat(client)
+    socket = await client.ws_connect(f"/chats/{chat['id']}/ws")
+    # A reading client answers the server's pings (sent as often as the feed's quiet ticks).
+    reading = asyncio.create_task(socket.receive())
+    await asyncio.sleep(0.5)
+    assert await test_queries.count_followers(db, chat["id"]) == 1
+    assert not reading.done(), "nothing was sent but pings"
+    await socket.close()
+    await reading
+    for _ in range(50):  # no message needed: the next quiet tick lets go
+        if await test_queries.count_followers(db, chat["id"]) == 0:
+            break
+        await asyncio.sleep(0.1)
+    assert await test_queries.count_followers(db, chat["id"]) == 0

@@ -42,11 +42,16 @@ def _message_id(raw: str, loc: list[str | int]) -> int:
     return int(raw)
 
 
+async def _newest_id(store: Store, chat_id: int) -> int:
+    """The chat's newest message id (0 when it has none); ChatNotFound when there is no chat."""
+    page = await store.list_messages(chat_id=chat_id, skip=0, limit=1)
+    return page.root[0].id if page.root else 0
+
+
 async def _after(store: Store, chat_id: int, last_id: int) -> list[MessagePublic]:
-    """Every message of the chat after last_id, oldest first (0: none, only live ones)."""
+    """Every message of the chat after last_id (0: all of them), oldest first."""
     if not last_id:
-        await store.list_messages(chat_id=chat_id, skip=0, limit=1)  # 404 for a missing chat
-        return []
+        return await _all(store, chat_id)
     missed: list[MessagePublic] = []
     while True:
         page = await store.list_messages(
@@ -56,6 +61,19 @@ async def _after(store: Store, chat_id: int, last_id: int) -> list[MessagePublic
         if len(page.root) < CATCH_UP_PAGE:
             return missed
         last_id = page.root[0].id
+
+
+async def _all(store: Store, chat_id: int) -> list[MessagePublic]:
+    newest_first: list[MessagePublic] = []
+    before_id: int | None = None
+    while True:
+        page = await store.list_messages(
+            chat_id=chat_id, skip=0, limit=CATCH_UP_PAGE, before_id=before_id
+        )
+        newest_first.extend(page.root)
+        if len(page.root) < CATCH_UP_PAGE:
+            return newest_first[::-1]
+        before_id = page.root[-1].id
 
 
 class ChatFeed:
@@ -72,7 +90,12 @@ class ChatFeed:
         # Following starts before catching up, so nothing falls in between.
         self._queue = await self._hub.follow(self._store, self._chat_id)
         try:
-            self._backlog = await _after(self._store, self._chat_id, self._last_id)
+            if self._last_id:
+                self._backlog = await _after(self._store, self._chat_id, self._last_id)
+            else:
+                # Live from here on: a catch-up after a lost listener starts at this message.
+                self._last_id = await _newest_id(self._store, self._chat_id)
+                self._backlog = []
         except BaseException:
             await self._leave()
             raise
@@ -194,29 +217,33 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
     chat_id = path_int(request, "chat_id")
     last_id = _message_id(request.query.get("last_event_id", ""), ["query", "last_event_id"])
     socket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS)
-    async with ChatFeed(request, chat_id, last_id) as feed:  # 404 comes before 426
-        if not socket.can_prepare(request).ok:
-            raise web.HTTPUpgradeRequired(headers={"Upgrade": "websocket"})
-        await socket.prepare(request)
-        reader = asyncio.create_task(_until_closed(socket))
-        code = WSCloseCode.GOING_AWAY  # unless the chat is deleted: the server is stopping
-        try:
-            async for item in feed.items():
-                if reader.done():  # the client left
-                    break
-                if isinstance(item, ChatDeleted):
-                    await socket.send_str(
-                        json.dumps({"event": "chat_deleted", "data": {"chat_id": chat_id}})
-                    )
-                    code = WSCloseCode.OK
-                    break
-                if isinstance(item, MessagePublic):
-                    data = item.__pydantic_serializer__.to_json(item).decode()
-                    await socket.send_str(
-                        f'{{"event": "message", "id": {item.id}, "data": {data}}}'
-                    )
-        finally:
-            reader.cancel()
+    code = WSCloseCode.GOING_AWAY  # unless the chat is deleted: the server is stopping
+    try:
+        async with ChatFeed(request, chat_id, last_id) as feed:  # 404 comes before 426
+            if not socket.can_prepare(request).ok:
+                raise web.HTTPUpgradeRequired(headers={"Upgrade": "websocket"})
+            await socket.prepare(request)
+            reader = asyncio.create_task(_until_closed(socket))
+            try:
+                async for item in feed.items():
+                    if reader.done():  # the client left
+                        break
+                    if isinstance(item, ChatDeleted):
+                        await socket.send_str(
+                            json.dumps({"event": "chat_deleted", "data": {"chat_id": chat_id}})
+                        )
+                        code = WSCloseCode.OK
+                        break
+                    if isinstance(item, MessagePublic):
+                        data = item.__pydantic_serializer__.to_json(item).decode()
+                        await socket.send_str(
+                            f'{{"event": "message", "id": {item.id}, "data": {data}}}'
+                        )
+            finally:
+                reader.cancel()
+    finally:
+        # After leaving the feed: a closing handshake can wait for a peer that is gone.
+        if socket.prepared:
             await socket.close(code=code)
     return socket
 
