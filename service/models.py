@@ -124,7 +124,7 @@ class ReadMarker(BaseModel):
 
 
 class ReadMarked(BaseModel):
-    marked: int = Field(description="How many messages changed from unread to read.")
+    updated: int = Field(description="How many messages changed from unread to read.")
     unread_count: int = Field(description="How many of the chat's messages are still unread.")
 
 

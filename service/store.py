@@ -272,7 +272,7 @@ class Store:
             row = await self._queries.mark_read(db, chat_id, up_to_id)
         if row is None:
             raise ChatNotFound(chat_id)
-        return ReadMarked(marked=row["marked"], unread_count=row["unread_count"])
+        return ReadMarked(updated=row["updated"], unread_count=row["unread_count"])
 
     async def get_message(self, *, message_id: int) -> MessagePublic:
         if not _can_exist(message_id):

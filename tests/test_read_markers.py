@@ -35,7 +35,7 @@ async def test_new_messages_are_unread_and_counted(client: Client) -> None:
 async def test_marks_up_to_the_id_inclusive_and_says_how_many(client: Client) -> None:
     chat = await create_chat(client)
     posted = [await post_message(client, chat["id"], f"m{n}") for n in range(5)]
-    assert await _mark(client, chat["id"], posted[2]["id"]) == {"marked": 3, "unread_count": 2}
+    assert await _mark(client, chat["id"], posted[2]["id"]) == {"updated": 3, "unread_count": 2}
 
     opened = await _opened(client, chat["id"])
     read = {message["id"]: message["is_read"] for message in opened["messages"]}
@@ -51,10 +51,10 @@ async def test_marks_up_to_the_id_inclusive_and_says_how_many(client: Client) ->
 async def test_marking_again_changes_nothing(client: Client) -> None:
     chat = await create_chat(client)
     message = await post_message(client, chat["id"])
-    assert await _mark(client, chat["id"], message["id"]) == {"marked": 1, "unread_count": 0}
-    assert await _mark(client, chat["id"], message["id"]) == {"marked": 0, "unread_count": 0}
+    assert await _mark(client, chat["id"], message["id"]) == {"updated": 1, "unread_count": 0}
+    assert await _mark(client, chat["id"], message["id"]) == {"updated": 0, "unread_count": 0}
     # An older bound than what is already read marks nothing either.
-    assert await _mark(client, chat["id"], 1) == {"marked": 0, "unread_count": 0}
+    assert await _mark(client, chat["id"], 1) == {"updated": 0, "unread_count": 0}
 
 
 async def test_a_bound_past_every_message_marks_all_and_later_posts_stay_unread(
@@ -63,7 +63,7 @@ async def test_a_bound_past_every_message_marks_all_and_later_posts_stay_unread(
     chat = await create_chat(client)
     for n in range(4):
         await post_message(client, chat["id"], f"m{n}")
-    assert await _mark(client, chat["id"], 2**63 - 1) == {"marked": 4, "unread_count": 0}
+    assert await _mark(client, chat["id"], 2**63 - 1) == {"updated": 4, "unread_count": 0}
     later = await post_message(client, chat["id"], "later")
     assert later["is_read"] is False
     assert (await _opened(client, chat["id"]))["chat"]["unread_count"] == 1
@@ -71,14 +71,14 @@ async def test_a_bound_past_every_message_marks_all_and_later_posts_stay_unread(
 
 async def test_an_empty_chat_marks_nothing(client: Client) -> None:
     chat = await create_chat(client)
-    assert await _mark(client, chat["id"], 1) == {"marked": 0, "unread_count": 0}
+    assert await _mark(client, chat["id"], 1) == {"updated": 0, "unread_count": 0}
 
 
 async def test_other_chats_are_untouched(client: Client) -> None:
     first, second = await create_chat(client, "first"), await create_chat(client, "second")
     older = await post_message(client, second["id"], "older, other chat")
     newer = await post_message(client, first["id"], "newer")
-    assert await _mark(client, first["id"], newer["id"]) == {"marked": 1, "unread_count": 0}
+    assert await _mark(client, first["id"], newer["id"]) == {"updated": 1, "unread_count": 0}
     assert (await (await client.get(f"/messages/{older['id']}")).json())["is_read"] is False
     assert (await _opened(client, second["id"]))["chat"]["unread_count"] == 1
 

@@ -4,7 +4,7 @@
 -- a delete of the chat. The messages_count_after_update trigger takes them off unread_count.
 -- $1 chat_id bigint
 -- $2 up_to_id bigint: the newest message to mark; messages with a larger id stay as they are
--- returns: marked (how many messages changed from unread to read) and unread_count (what is
+-- returns: updated (how many messages changed from unread to read) and unread_count (what is
 --   still unread afterwards); no row when the chat does not exist
 WITH chat AS (
     SELECT id, unread_count FROM chats WHERE id = $1::bigint FOR NO KEY UPDATE
@@ -18,6 +18,6 @@ marked AS (
        AND NOT m.is_read
     RETURNING 1
 )
-SELECT done.marked, chat.unread_count - done.marked AS unread_count
+SELECT done.updated, chat.unread_count - done.updated AS unread_count
 FROM chat
-CROSS JOIN (SELECT count(*) AS marked FROM marked) AS done;
+CROSS JOIN (SELECT count(*) AS updated FROM marked) AS done;
