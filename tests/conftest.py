@@ -1,6 +1,7 @@
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from subprocess import Popen
 from typing import Any
 
 import asyncpg
@@ -13,6 +14,7 @@ from service.migrations import apply_migrations
 from service.queries import Queries, load_queries
 from service.settings import Settings
 from tests import postgres
+from tests.live import free_port, start_service, stop
 
 Client = TestClient[web.Request, web.Application]
 
@@ -66,6 +68,15 @@ async def db(database_url: str) -> AsyncIterator[asyncpg.Connection]:
     connection = await asyncpg.connect(database_url)
     yield connection
     await connection.close()
+
+
+@pytest.fixture
+def live_server(database_url: str, tmp_path: Path) -> Iterator[tuple[str, Popen[bytes]]]:
+    """The service as its own process (chat-api serve) on a free port: base URL and process."""
+    port = free_port()
+    process = start_service(database_url, port, tmp_path, ACCESS_LOG="false")
+    yield f"http://127.0.0.1:{port}", process
+    stop(process)
 
 
 @pytest.fixture(scope="session")

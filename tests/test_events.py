@@ -5,7 +5,7 @@ import asyncio
 import json
 import signal
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -123,18 +123,10 @@ async def test_two_processes_deliver_each_others_messages(two_servers: tuple[str
     assert [data for _, _, data in got_second] == [to_first, to_second]
 
 
-@pytest.fixture
-async def server(database_url: str, tmp_path: Path) -> AsyncIterator[tuple[str, Any]]:
-    port = free_port()
-    process = start_service(database_url, port, tmp_path, ACCESS_LOG="false")
-    yield f"http://127.0.0.1:{port}", process
-    stop(process)
-
-
 async def test_a_thousand_idle_subscribers_cost_little_and_stop_quickly(
-    server: tuple[str, Any],
+    live_server: tuple[str, Any],
 ) -> None:
-    base, process = server
+    base, process = live_server
     worker = psutil.Process(process.pid)
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(base, connector=connector) as http:

@@ -3,8 +3,6 @@
 import asyncio
 import json
 import signal
-from collections.abc import Iterator
-from pathlib import Path
 from subprocess import Popen
 from typing import Any
 
@@ -15,7 +13,6 @@ import pytest
 from service.queries import Queries
 from service.views import events as event_views
 from tests.conftest import Client, create_chat, post_message
-from tests.live import free_port, start_service, stop
 
 
 async def receive(socket: Any, timeout: float = 10) -> dict[str, Any]:
@@ -104,18 +101,10 @@ async def test_client_frames_are_ignored(client: Client) -> None:
         assert (await receive(socket))["data"] == posted
 
 
-@pytest.fixture
-def server(database_url: str, tmp_path: Path) -> Iterator[tuple[str, Popen[bytes]]]:
-    port = free_port()
-    process = start_service(database_url, port, tmp_path, ACCESS_LOG="false")
-    yield f"http://127.0.0.1:{port}", process
-    stop(process)
-
-
 async def test_a_stopping_server_closes_with_going_away(
-    server: tuple[str, Popen[bytes]],
+    live_server: tuple[str, Popen[bytes]],
 ) -> None:
-    base, process = server
+    base, process = live_server
     async with aiohttp.ClientSession(base) as http:
         chat = await (await http.post("/chats", json={"title": "closing"})).json()
         async with http.ws_connect(f"/chats/{chat['id']}/ws") as socket:
