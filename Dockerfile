@@ -18,11 +18,12 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     HOST=0.0.0.0 \
     PORT=8000
-RUN useradd --create-home --uid 10001 app
+RUN useradd --create-home --uid 10001 --user-group app
 COPY --from=build /opt/venv /opt/venv
 # The same files for DBAs and deploy scripts that run `yoyo apply ... /app/migrations`.
 COPY migrations /app/migrations
-USER app
+# Numeric, so the runtime (and Kubernetes runAsNonRoot) can tell it is not root.
+USER 10001:10001
 WORKDIR /home/app
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \

@@ -15,11 +15,10 @@ $(INSTALLED): pyproject.toml constraints.txt
 
 install: $(INSTALLED)
 
-# DATABASE_URL (environment or .env) when set, else a private PostgreSQL under .data/.
+# DATABASE_URL (environment or .env) when set, else a private PostgreSQL under .data/ that
+# stops with the server (Ctrl+C or SIGTERM); its data stays for the next run.
 run: install
-	@url="$$($(BIN)/chat-api local-db --data-dir $(LOCAL_DB_DIR))" && \
-	DATABASE_URL="$$url" $(BIN)/chat-api migrate && \
-	DATABASE_URL="$$url" $(BIN)/chat-api serve
+	@exec $(BIN)/chat-api dev --data-dir $(LOCAL_DB_DIR)
 
 test: install
 	$(BIN)/pytest --cov --cov-report=term-missing

@@ -1,9 +1,11 @@
-"""`chat-api` / `python -m service`: serve, migrate, seed, prune-keys, check-db, local-db."""
+"""`chat-api` / `python -m service`: serve, migrate, seed, prune-keys, check-db, local-db, dev."""
 
 import argparse
 import asyncio
 import logging
+import signal
 import sys
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -12,7 +14,14 @@ import asyncpg
 import psycopg
 
 from service.database import asyncpg_dsn, create_pool, masked
-from service.localdb import LocalDatabaseError, database_url_for_development
+from service.localdb import (
+    LocalDatabaseError,
+    configured_database_url,
+    database_url_for_development,
+    local_server_pid,
+    start_detached_server,
+    stop_local_server,
+)
 from service.logs import configure_logging
 from service.migrations import apply_migrations, rollback_migrations
 from service.queries import load_queries
@@ -68,19 +77,30 @@ def _seed_command(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(verb: str) -> Callable[[str, float], None]:
+    def report(migration_id: str, seconds: float) -> None:
+        logger.info("%s %s (%.0f ms)", verb, migration_id, seconds * 1000)
+
+    return report
+
+
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
     target = masked(settings.database_url)
+    verb = "rolled back" if args.rollback else "applied"
+    started = time.perf_counter()
     try:
         if args.rollback:
-            done = rollback_migrations(settings.database_url)
-            verb = "rolled back"
+            done = rollback_migrations(settings.database_url, progress=_report(verb))
         else:
-            done = apply_migrations(settings.database_url)
-            verb = "applied"
+            done = apply_migrations(settings.database_url, progress=_report(verb))
     except psycopg.OperationalError as exc:
         logger.error("cannot migrate %s: %s", target, exc)
         return 1
-    logger.info("%s %d migration(s) on %s: %s", verb, len(done), target, ", ".join(done) or "-")
+    seconds = time.perf_counter() - started
+    if not done:
+        logger.info("%s is up to date: no migration to apply", target)
+    else:
+        logger.info("%s %d migration(s) on %s in %.1f s", verb, len(done), target, seconds)
     return 0
 
 
@@ -107,12 +127,54 @@ def _check_db(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _local_db(args: argparse.Namespace) -> int:
+    data_dir = args.data_dir.resolve()
     try:
-        print(database_url_for_development(args.data_dir.resolve()))
+        if args.stop:
+            stopped = stop_local_server(data_dir)
+            print(f"chat-api: {'stopped' if stopped else 'no server running in'} {data_dir}")
+        else:
+            print(database_url_for_development(data_dir))
     except LocalDatabaseError as exc:
         print(f"chat-api: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    # Before the server runs (migrating), SIGTERM must unwind like Ctrl+C so `finally` blocks
+    # still stop what this process started; once serving, aiohttp handles it itself.
+    raise KeyboardInterrupt
+
+
+def _dev(args: argparse.Namespace) -> int:
+    """`make run`: DATABASE_URL when set, else the private server under --data-dir, started
+    for this run (and stopped with it) unless one was already running there."""
+    url = configured_database_url()
+    started_here = False
+    data_dir = args.data_dir.resolve()
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        if url is None:
+            started_here = local_server_pid(data_dir) is None
+            url = start_detached_server(data_dir)
+        settings = load_settings(database_url=url)
+        configure_logging(settings)
+        if started_here:
+            logger.info("started a private PostgreSQL in %s (stopped with the server)", data_dir)
+        elif not configured_database_url():
+            logger.info("using the private PostgreSQL already running in %s", data_dir)
+        if _migrate(settings, argparse.Namespace(rollback=False)) != 0:
+            return 1
+        return _serve(settings, argparse.Namespace(workers=None))
+    except (LocalDatabaseError, SettingsError) as exc:
+        print(f"chat-api: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if started_here:
+            stop_local_server(data_dir)
+            logger.info("stopped the private PostgreSQL in %s; its data stays there", data_dir)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -149,7 +211,15 @@ def _parser() -> argparse.ArgumentParser:
         help="print DATABASE_URL, or start a private PostgreSQL (dev only) and print its URL",
     )
     local_db.add_argument("--data-dir", type=Path, default=Path(".data/postgres"))
+    local_db.add_argument("--stop", action="store_true", help="stop the private PostgreSQL")
     local_db.set_defaults(run=_local_db, needs_settings=False)
+    dev = commands.add_parser(
+        "dev",
+        help="migrate and serve for development: DATABASE_URL, else a private PostgreSQL "
+        "that stops with the server",
+    )
+    dev.add_argument("--data-dir", type=Path, default=Path(".data/postgres"))
+    dev.set_defaults(run=_dev, needs_settings=False)
     return parser
 
 

@@ -84,6 +84,10 @@ def configure_logging(settings: Settings) -> None:
     root.setLevel(settings.log_level)
     # aiohttp's own access log is replaced by the access middleware's line.
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    # yoyo narrates every step of every migration at INFO; `migrate` reports one line per
+    # migration itself, so yoyo's own lines show only when LOG_LEVEL=DEBUG.
+    yoyo_level = logging.DEBUG if settings.log_level == "DEBUG" else logging.WARNING
+    logging.getLogger("yoyo").setLevel(yoyo_level)
 
 
 def log_execution_time(

@@ -22,6 +22,11 @@ except ImportError:  # pragma: no cover - uvloop has no Windows build
     uvloop = None  # type: ignore[assignment]
 
 
+def banner(settings: Settings) -> str:
+    base = f"http://{settings.host}:{settings.port}"
+    return f"serving the API on {base} (docs: {base}/docs); Ctrl+C stops it"
+
+
 def serve_single(settings: Settings) -> None:
     loop = uvloop.new_event_loop() if uvloop is not None else None
     web.run_app(
@@ -31,7 +36,8 @@ def serve_single(settings: Settings) -> None:
         shutdown_timeout=settings.shutdown_timeout,
         access_log=None,  # the access middleware writes the access line
         loop=loop,
-        print=lambda message: logger.info("%s", message.strip()),
+        # Called once the port is bound; aiohttp's own banner says less than this one.
+        print=lambda _message: logger.info("%s", banner(settings)),
     )
 
 
@@ -62,4 +68,5 @@ class _GunicornServer(BaseApplication):  # type: ignore[misc]
 
 
 def serve_workers(settings: Settings, workers: int) -> None:
+    logger.info("%s (%d workers)", banner(settings), workers)
     _GunicornServer(settings, workers).run()

@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -106,3 +107,9 @@ def test_dockerfile_installs_the_project_as_the_readme_says() -> None:
         r"^RUN (pip install .+)$", (ROOT / "Dockerfile").read_text(), re.MULTILINE
     )
     assert install in (ROOT / "README.md").read_text()
+
+
+def test_dockerfile_passes_hadolint() -> None:
+    hadolint = Path(sys.executable).parent / "hadolint"
+    result = subprocess.run([hadolint, "--no-color", ROOT / "Dockerfile"], capture_output=True)
+    assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()

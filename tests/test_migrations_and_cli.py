@@ -162,3 +162,20 @@ async def test_read_markers_migration_counts_existing_messages_as_unread(
     finally:
         await connection.close()
     assert dict(counts) == {"message_count": 7, "unread_count": 7, "messages": 7, "unread": 7}
+
+
+@pytest.mark.parametrize("level", ["INFO", "DEBUG"])
+def test_migrate_prints_a_line_per_migration_and_yoyo_steps_only_when_debugging(
+    empty_database: str, level: str
+) -> None:
+    result = subprocess.run(
+        [BIN / "chat-api", "migrate"],
+        env={**os.environ, "DATABASE_URL": empty_database, "LOG_LEVEL": level},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    for migration in MIGRATIONS:
+        assert f"applied {migration.stem} (" in result.stderr
+    assert f"applied {len(MIGRATIONS)} migration(s)" in result.stderr
+    assert ("applying step" in result.stderr) == (level == "DEBUG")
