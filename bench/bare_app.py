@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator
 import asyncpg
 from aiohttp import web
 
-from service.database import asyncpg_dsn
+from service.dsn import asyncpg_dsn
 from service.queries import load_queries
 from service.resources import sql_dir
 

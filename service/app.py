@@ -5,6 +5,7 @@ import asyncio
 from aiohttp import web
 
 from service.appkeys import METRICS, OPENAPI, QUERIES, QUERY_MODELS, SETTINGS, QueryModels
+from service.consistency import consistency_middleware
 from service.cors import enable_cors
 from service.database import database_ctx
 from service.events import end_streams, events_ctx
@@ -42,8 +43,10 @@ async def _asyncio_debug(app: web.Application) -> None:
 
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or load_settings()
+    # Read-your-writes tokens matter only when reads can go to a replica.
+    consistency = [consistency_middleware] if settings.database_replica_urls else []
     app = web.Application(
-        middlewares=[request_middleware, error_middleware],
+        middlewares=[request_middleware, *consistency, error_middleware],
         client_max_size=settings.body_limit,
     )
     app[SETTINGS] = settings

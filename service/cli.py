@@ -13,7 +13,9 @@ from pathlib import Path
 import asyncpg
 import psycopg
 
-from service.database import asyncpg_dsn, create_pool, masked
+from service.database import create_pool, gate
+from service.databases import Databases
+from service.dsn import asyncpg_dsn, masked
 from service.localdb import (
     LocalDatabaseError,
     configured_database_url,
@@ -23,7 +25,7 @@ from service.localdb import (
     stop_local_server,
 )
 from service.logs import configure_logging
-from service.migrations import apply_migrations, rollback_migrations
+from service.migrations import ReadOnlyDatabase, apply_migrations, rollback_migrations
 from service.queries import load_queries
 from service.resources import sql_dir
 from service.seed import seed_bulk, seed_demo
@@ -46,9 +48,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 @asynccontextmanager
 async def _store(settings: Settings) -> AsyncIterator[Store]:
     """The data layer on a pool of its own, for one command."""
-    pool = await create_pool(settings)
+    queries = load_queries(sql_dir())
+    pool = await create_pool(settings, queries)
     try:
-        yield Store(pool, load_queries(sql_dir()), acquire_timeout=settings.db_acquire_timeout)
+        yield Store(Databases(gate(settings, pool, queries), queries, None), queries)
     finally:
         await pool.close()
 
@@ -93,7 +96,7 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
             done = rollback_migrations(settings.database_url, progress=_report(verb))
         else:
             done = apply_migrations(settings.database_url, progress=_report(verb))
-    except psycopg.OperationalError as exc:
+    except (psycopg.OperationalError, ReadOnlyDatabase) as exc:
         logger.error("cannot migrate %s: %s", target, exc)
         return 1
     seconds = time.perf_counter() - started

@@ -3,7 +3,15 @@
 import aiohttp_cors
 from aiohttp import web
 
-EXPOSED_HEADERS = ("Location", "X-Request-ID")
+# Every response header the README documents for clients, readable by cross-origin scripts.
+EXPOSED_HEADERS = (
+    "Location",
+    "X-Request-ID",
+    "Link",
+    "ETag",
+    "Idempotent-Replayed",
+    "X-Consistency-Token",
+)
 
 
 def enable_cors(app: web.Application, origins: list[str]) -> None:

@@ -57,3 +57,17 @@ class DatabaseUnavailable(DomainError):
 
     def __init__(self) -> None:
         super().__init__("Database unavailable")
+
+
+class DatabaseReadOnly(DatabaseUnavailable):
+    """A write reached a server that only reads: a hot standby (the URL points at a replica, or
+    a failover is under way) or a database with default_transaction_read_only."""
+
+    code = "database_read_only"
+
+    def __init__(self) -> None:
+        DomainError.__init__(
+            self,
+            "The database is read-only (a standby, or a failover in progress): "
+            "writes are refused; retry shortly",
+        )

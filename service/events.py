@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import asyncpg
 from aiohttp import web
 
-from service.appkeys import EVENTS, SETTINGS, STORE
-from service.database import asyncpg_dsn
+from service.appkeys import EVENTS, QUERIES, SETTINGS, STORE
+from service.dsn import asyncpg_dsn
 from service.errors import DomainError
 from service.models import MessagePublic
 from service.store import Store
@@ -23,6 +23,9 @@ logger = logging.getLogger("chat_api.events")
 CHANNEL = "chat_events"
 SUBSCRIBER_BACKLOG = 1000
 RECONNECT_SECONDS = 1.0
+# A listener that keeps failing (a standby, a database that is away) retries less and less
+# often, and says so once rather than every second.
+RECONNECT_MAX_SECONDS = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,19 +142,26 @@ class EventHub:
 
 
 async def _listen(app: web.Application, hub: EventHub) -> None:
-    dsn = asyncpg_dsn(app[SETTINGS].database_url)
-    first = True
+    settings = app[SETTINGS]
+    dsn = asyncpg_dsn(settings.listen_url)
+    first, failures = True, 0
     while True:
         connection: asyncpg.Connection | None = None
         try:
-            connection = await asyncpg.connect(dsn, timeout=app[SETTINGS].db_connect_timeout)
+            connection = await asyncpg.connect(
+                dsn,
+                timeout=settings.db_connect_timeout,
+                server_settings={"application_name": settings.app_name},
+            )
             lost = asyncio.Event()
             connection.add_termination_listener(lambda _connection, event=lost: event.set())
             await connection.add_listener(CHANNEL, lambda *args: hub.notify(args[-1]))
-            await hub.register(app[STORE], connection.get_server_pid())
+            await hub.register(app[STORE], await app[QUERIES].listener_pid(connection))
+            if failures:
+                logger.info("event listener is back after %d failed attempt(s)", failures)
             if not first:
                 hub.broadcast(Resync())
-            first = False
+            first, failures = False, 0
             await lost.wait()
         except (
             OSError,
@@ -160,12 +170,16 @@ async def _listen(app: web.Application, hub: EventHub) -> None:
             asyncpg.InterfaceError,
             DomainError,
         ) as exc:
-            logger.warning("event listener lost the database: %r", exc)
+            failures += 1
+            level = logging.WARNING if failures == 1 else logging.DEBUG
+            logger.log(level, "event listener lost the database (retrying quietly): %r", exc)
         finally:
             hub.listener_pid = None
             if connection is not None and not connection.is_closed():
                 await connection.close()
-        await asyncio.sleep(RECONNECT_SECONDS)
+        await asyncio.sleep(
+            min(RECONNECT_SECONDS * 2 ** max(failures - 1, 0), RECONNECT_MAX_SECONDS)
+        )
 
 
 async def events_ctx(app: web.Application) -> AsyncIterator[None]:

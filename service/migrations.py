@@ -5,10 +5,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import psycopg
 from yoyo import get_backend, read_migrations
 
-from service.database import yoyo_url
-from service.resources import migrations_dir
+from service.dsn import asyncpg_dsn, is_multi_host, with_single_host, yoyo_url
+from service.queries import load_queries
+from service.resources import migrations_dir, sql_dir
 
 LOCK_TIMEOUT_SECONDS = 60
 
@@ -20,10 +22,37 @@ def _silent(migration_id: str, seconds: float) -> None:
     """The default progress report: none."""
 
 
+class ReadOnlyDatabase(Exception):
+    """The target refuses writes: a hot standby, or a read-only database."""
+
+
+def _single_host(database_url: str) -> str:
+    """yoyo parses URLs itself and cannot read several hosts: for a multi-host URL libpq finds
+    the server (honouring target_session_attrs) and yoyo is given that one."""
+    if not is_multi_host(database_url):
+        return database_url
+    with psycopg.connect(asyncpg_dsn(database_url)) as connection:
+        return with_single_host(database_url, connection.info.host, connection.info.port)
+
+
+def _refuse_read_only(backend: Any) -> None:
+    # yoyo would otherwise wait out its lock timeout retrying an INSERT the server refuses.
+    cursor = backend.connection.cursor()
+    try:
+        cursor.execute(load_queries(sql_dir()).database_state.sql)
+        (read_only,) = cursor.fetchone()
+    finally:
+        cursor.close()
+        backend.connection.rollback()
+    if read_only:
+        raise ReadOnlyDatabase("the database is read-only (a hot standby?): migrate the primary")
+
+
 @contextmanager
 def _backend(database_url: str) -> Iterator[Any]:
-    backend = get_backend(yoyo_url(database_url))
+    backend = get_backend(yoyo_url(_single_host(database_url)))
     try:
+        _refuse_read_only(backend)
         yield backend
     finally:
         # yoyo leaves its connection open; closing it avoids a ResourceWarning.

@@ -2,7 +2,7 @@
 
 import datetime as dt
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -158,6 +158,26 @@ class HealthStatus(BaseModel):
     status: str = Field(examples=["ok"])
 
 
+DatabaseState = Literal["ok", "read_only", "lagging", "unavailable"]
+
+
+class DatabaseHealth(BaseModel):
+    name: str = Field(
+        description='"primary" (DATABASE_URL), or "replica-N" (DATABASE_REPLICA_URLS).'
+    )
+    state: DatabaseState = Field(
+        description="read_only: the primary refuses writes (a standby); lagging: a replica "
+        "more than DATABASE_REPLICA_MAX_LAG seconds behind, not used for reads."
+    )
+    lag_seconds: float | None = Field(
+        default=None, description="Replicas only: how far behind it was at its last check."
+    )
+
+
+class DatabasesHealthy(HealthStatus):
+    databases: list[DatabaseHealth]
+
+
 class VersionInfo(BaseModel):
     name: str
     version: str
@@ -169,6 +189,12 @@ class ErrorBody(BaseModel):
     detail: str
     code: str
     request_id: str | None = Field(default=None, description="Echoes X-Request-ID, for support.")
+
+
+class DatabasesUnhealthy(ErrorBody):
+    """503 from /health/db: DATABASE_URL cannot be reached or cannot take writes."""
+
+    databases: list[DatabaseHealth]
 
 
 class ValidationIssue(BaseModel):

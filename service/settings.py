@@ -5,6 +5,8 @@ from typing import Annotated, Literal, Self
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from service.dsn import asyncpg_dsn, split_urls
+
 PositiveInt = Annotated[int, Field(ge=1)]
 
 
@@ -16,6 +18,14 @@ class Settings(BaseSettings):
     app_name: str = "Chat API"
     debug: bool = False
     database_url: str = Field(min_length=1)
+    # The one LISTEN connection per process needs a real session: straight to PostgreSQL (or a
+    # session-mode pooler) when DATABASE_URL goes through a transaction-mode pooler.
+    database_listen_url: str | None = None
+    database_replica_urls: Annotated[list[str], NoDecode] = []
+    database_replica_max_lag: float = Field(default=5.0, gt=0)
+    # "transaction" for a transaction-mode pooler (PgBouncer's pool_mode = transaction): no
+    # named prepared statements, and every database turn in a transaction of its own.
+    database_pool_mode: Literal["session", "transaction"] = "session"
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
@@ -48,6 +58,23 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    @field_validator("database_replica_urls", mode="before")
+    @classmethod
+    def _split_urls(cls, value: object) -> object:
+        # Comma-separated; each URL may itself name several hosts (h1:5432,h2:5432).
+        return split_urls(value) if isinstance(value, str) else value
+
+    @field_validator("database_url", "database_listen_url", "database_replica_urls")
+    @classmethod
+    def _postgresql_urls(cls, value: str | list[str] | None) -> str | list[str] | None:
+        for url in [value] if isinstance(value, str) else value or []:
+            asyncpg_dsn(url)  # raises ValueError("must start with postgresql://")
+        return value
+
+    @property
+    def listen_url(self) -> str:
+        return self.database_listen_url or self.database_url
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -9,6 +9,7 @@ from importlib.metadata import version
 import pytest
 from openapi_spec_validator import validate
 
+from service.databases import Databases
 from service.store import Store
 from tests.conftest import Client
 
@@ -28,7 +29,10 @@ async def test_health_needs_no_database(client: Client, monkeypatch: pytest.Monk
 async def test_health_db_ok(client: Client) -> None:
     response = await client.get("/health/db")
     assert response.status == 200
-    assert await response.json() == {"status": "ok"}
+    assert await response.json() == {
+        "status": "ok",
+        "databases": [{"name": "primary", "state": "ok", "lag_seconds": None}],
+    }
 
 
 async def test_health_db_is_503_quickly_when_database_hangs(
@@ -36,25 +40,27 @@ async def test_health_db_is_503_quickly_when_database_hangs(
 ) -> None:
     client = await make_client(health_db_timeout=0.2)
 
-    async def hang(self: Store) -> None:
+    async def hang(self: Databases) -> bool:
         await asyncio.sleep(60)
+        return False
 
-    monkeypatch.setattr(Store, "ping", hang)
+    monkeypatch.setattr(Databases, "primary_read_only", hang)
     started = time.monotonic()
     response = await client.get("/health/db")
     assert time.monotonic() - started < 2
     assert response.status == 503
     body = await response.json()
     assert (body["detail"], body["code"]) == ("Database unavailable", "database_unavailable")
+    assert body["databases"] == [{"name": "primary", "state": "unavailable", "lag_seconds": None}]
 
 
 async def test_health_db_is_503_when_database_refuses(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def refuse(self: Store) -> None:
+    async def refuse(self: Databases) -> bool:
         raise ConnectionRefusedError("connection refused")
 
-    monkeypatch.setattr(Store, "ping", refuse)
+    monkeypatch.setattr(Databases, "primary_read_only", refuse)
     response = await client.get("/health/db")
     assert response.status == 503
     assert "refused" not in await response.text()

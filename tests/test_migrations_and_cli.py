@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 
 from service.cli import main
-from service.database import asyncpg_dsn, masked, yoyo_url
+from service.dsn import asyncpg_dsn, masked, yoyo_url
 from service.migrations import apply_migrations, rollback_migrations
 from service.queries import Queries
 from service.resources import migrations_dir

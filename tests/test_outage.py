@@ -103,7 +103,7 @@ async def test_pool_exhaustion_is_a_bounded_wait_then_503(make_client: MakeClien
     store = client.app[STORE]
 
     async def hold_the_only_connection() -> None:
-        async with store.connection():
+        async with store.databases.primary.connection():
             store_pool_holder.set()
             await asyncio.sleep(1.5)
 
@@ -121,10 +121,12 @@ async def test_statement_timeout_cancels_and_connection_stays_healthy(
     make_client: MakeClient, monkeypatch: pytest.MonkeyPatch, test_queries: Queries
 ) -> None:
     client = await make_client(db_pool_min_size=1, db_pool_max_size=1, db_statement_timeout=0.2)
-    # /health/db runs the ping query; make it slower than statement_timeout.
+    # /health/db runs the database_state query; make it slower than statement_timeout.
     queries = client.app[QUERIES]
     monkeypatch.setattr(
-        queries, "_queries", {**dict(queries.items()), "ping": test_queries.slow_ping}
+        queries,
+        "_queries",
+        {**dict(queries.items()), "database_state": test_queries.slow_database_state},
     )
     started = time.monotonic()
     response = await client.get("/health/db")

@@ -10,6 +10,7 @@ from typing import Self
 
 from aiohttp import WSCloseCode, web
 
+from service import consistency
 from service.appkeys import EVENTS, STORE
 from service.events import ChatDeleted, NewMessage, Resync
 from service.models import MAX_BIGINT, ErrorBody, MessagePublic, ValidationIssue
@@ -83,6 +84,9 @@ class ChatFeed:
     anything is sent, so the client still gets a plain 404."""
 
     def __init__(self, request: web.Request, chat_id: int, last_id: int) -> None:
+        # Feeds read the primary: a catch-up from a lagging replica could miss a message the
+        # live notifications have already passed.
+        consistency.current.set(None)
         self._store, self._hub = request.app[STORE], request.app[EVENTS]
         self._chat_id, self._last_id = chat_id, last_id
 

@@ -2,13 +2,21 @@
 
 import asyncio
 import logging
+import math
 from importlib.metadata import version
 
 from aiohttp import web
 
-from service.appkeys import SETTINGS, STORE
-from service.errors import DatabaseUnavailable
-from service.models import ErrorBody, HealthStatus, VersionInfo
+from service.appkeys import METRICS, REQUEST_ID, SETTINGS, STORE
+from service.errors import DatabaseReadOnly, DatabaseUnavailable
+from service.models import (
+    DatabaseHealth,
+    DatabasesHealthy,
+    DatabaseState,
+    DatabasesUnhealthy,
+    HealthStatus,
+    VersionInfo,
+)
 from service.openapi import documented, json_content
 from service.responses import json_response
 from service.routing import add_route
@@ -29,22 +37,37 @@ async def health(request: web.Request) -> web.Response:
 
 @documented(
     tags=["health"],
-    summary="The database answers SELECT 1 within a short timeout",
+    summary="DATABASE_URL answers and takes writes; each database's state in the body",
     responses={
-        200: {"description": "Database reachable", **json_content(HealthStatus)},
-        503: {"description": "Database unreachable or too slow", **json_content(ErrorBody)},
+        200: {"description": "The primary takes writes", **json_content(DatabasesHealthy)},
+        503: {
+            "description": "The primary is unreachable, too slow, or read-only",
+            **json_content(DatabasesUnhealthy),
+        },
     },
 )
 async def health_db(request: web.Request) -> web.Response:
-    timeout = request.app[SETTINGS].health_db_timeout
+    databases = request.app[STORE].databases
     try:
-        async with asyncio.timeout(timeout):
-            await request.app[STORE].ping()
+        async with asyncio.timeout(request.app[SETTINGS].health_db_timeout):
+            primary: DatabaseState = "read_only" if await databases.primary_read_only() else "ok"
     except Exception as exc:
         # Any failure here means "not ready"; the reason goes to the log, not to the client.
         logger.warning("database health check failed: %r", exc)
-        raise DatabaseUnavailable() from None
-    return json_response(HealthStatus(status="ok"))
+        primary = "unavailable"
+    report = [DatabaseHealth(name="primary", state=primary)]
+    for replica in databases.replicas.replicas if databases.replicas else []:
+        lag = replica.lag_seconds
+        lag = round(lag, 3) if lag is not None and math.isfinite(lag) else None
+        report.append(DatabaseHealth(name=replica.name, state=replica.state, lag_seconds=lag))
+    if primary == "ok":
+        return json_response(DatabasesHealthy(status="ok", databases=report))
+    error = DatabaseReadOnly() if primary == "read_only" else DatabaseUnavailable()
+    request.app[METRICS].database_errors.inc()
+    body = DatabasesUnhealthy(
+        detail=error.detail, code=error.code, request_id=request[REQUEST_ID], databases=report
+    )
+    return json_response(body, status=503)
 
 
 @documented(

@@ -20,7 +20,7 @@ from service.routing import add_route
 )
 async def metrics(request: web.Request) -> web.Response:
     store = request.app.get(STORE)
-    body = request.app[METRICS].render(store.pool if store is not None else None)
+    body = request.app[METRICS].render(store.databases.pool if store is not None else None)
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 

@@ -1,0 +1,70 @@
+"""Where each database turn goes: writes to the primary; reads to a read replica that has
+replayed what this client wrote (else the primary); reads to a replica when the primary is
+down. Without replicas, everything goes to the primary."""
+
+import logging
+from typing import TypeVar
+
+import asyncpg
+
+from service import consistency
+from service.errors import DatabaseReadOnly, DatabaseUnavailable
+from service.gate import Call, Gate
+from service.queries import Queries
+from service.replicas import ReplicaSet
+
+logger = logging.getLogger("chat_api.database")
+
+T = TypeVar("T")
+
+
+class Databases:
+    def __init__(self, primary: Gate, queries: Queries, replicas: ReplicaSet | None) -> None:
+        self.primary = primary
+        self.replicas = replicas
+        self._queries = queries
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        """The primary's pool (its size is what /metrics reports)."""
+        return self.primary.pool
+
+    async def write(self, call: Call[T]) -> T:
+        """On the primary; with replicas, also notes the WAL position the write reached."""
+        async with self.primary.connection() as connection:
+            result = await self.primary.run_on(connection, call)
+            state = consistency.current.get()
+            if state is not None and self.replicas is not None:
+                # After the commit, so a replica at this position has the write.
+                state.written = await self.primary.run_on(
+                    connection, self._queries.current_wal_position
+                )
+        return result
+
+    async def read(self, call: Call[T]) -> T:
+        state = consistency.current.get()
+        if state is None or self.replicas is None:
+            return await self.primary.run(call)
+        replica = self.replicas.choose(state.required)
+        if replica is not None:
+            try:
+                return await replica.gate.run(call)
+            except DatabaseUnavailable:
+                self.replicas.mark_unavailable(replica)
+        try:
+            return await self.primary.run(call)
+        except DatabaseReadOnly:
+            raise
+        except DatabaseUnavailable:
+            # Degraded: the primary is down, so a replica answers even if it has not replayed
+            # this client's last write (an older answer beats none).
+            fallback = self.replicas.choose(0, any_reachable=True)
+            if fallback is None:
+                raise
+            return await fallback.gate.run(call)
+
+    async def primary_read_only(self) -> bool:
+        """Whether DATABASE_URL leads to a server that refuses writes (DatabaseUnavailable when
+        it cannot be reached)."""
+        row = await self.primary.run(self._queries.database_state)
+        return bool(row["read_only"])
