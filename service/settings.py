@@ -65,6 +65,12 @@ class Settings(BaseSettings):
         # Comma-separated; each URL may itself name several hosts (h1:5432,h2:5432).
         return split_urls(value) if isinstance(value, str) else value
 
+    @field_validator("database_listen_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # DATABASE_LISTEN_URL= (as compose files pass an unset variable) means "not set".
+        return None if value == "" else value
+
     @field_validator("database_url", "database_listen_url", "database_replica_urls")
     @classmethod
     def _postgresql_urls(cls, value: str | list[str] | None) -> str | list[str] | None:

@@ -10,6 +10,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from service.app import create_app
+from service.appkeys import QUERIES
 from service.migrations import apply_migrations
 from service.queries import Queries, load_queries
 from service.settings import Settings
@@ -95,3 +96,13 @@ async def post_message(client: Client, chat_id: int, text: str = "hi") -> dict[s
     response = await client.post(f"/chats/{chat_id}/messages", json={"text": text})
     assert response.status == 201, await response.text()
     return dict(await response.json())
+
+
+def slow_health_check(client: Client, monkeypatch: pytest.MonkeyPatch, queries: Queries) -> None:
+    """Makes the query behind /health/db take a second, to run into statement_timeout."""
+    app_queries = client.app[QUERIES]
+    monkeypatch.setattr(
+        app_queries,
+        "_queries",
+        {**dict(app_queries.items()), "database_state": queries.slow_database_state},
+    )

@@ -10,10 +10,18 @@ import asyncpg
 import pytest
 
 from service.cli import main
-from service.dsn import asyncpg_dsn, masked, yoyo_url
+from service.dsn import (
+    asyncpg_dsn,
+    is_multi_host,
+    masked,
+    split_urls,
+    with_single_host,
+    yoyo_url,
+)
 from service.migrations import apply_migrations, rollback_migrations
 from service.queries import Queries
 from service.resources import migrations_dir
+from service.settings import SettingsError, load_settings
 from tests import postgres
 
 MIGRATIONS = sorted(path for path in migrations_dir().glob("*.sql") if ".rollback" not in path.name)
@@ -75,6 +83,40 @@ def test_database_url_forms() -> None:
     assert masked("postgresql://u@h/d") == "postgresql://u@h/d"
     with pytest.raises(ValueError, match="postgresql://"):
         yoyo_url("mysql://u@h/d")
+
+
+def test_multi_host_urls_keep_every_host_and_hide_the_password() -> None:
+    url = "postgresql://u:s3cret@h1:5432,h2:5433/d?target_session_attrs=read-write"
+    assert asyncpg_dsn(url) == url
+    assert (
+        yoyo_url(url)
+        == "postgresql+psycopg://u:s3cret@h1:5432,h2:5433/d?target_session_attrs=read-write"
+    )
+    assert masked(url) == "postgresql://u:***@h1:5432,h2:5433/d?target_session_attrs=read-write"
+    assert is_multi_host(url)
+    assert not is_multi_host("postgresql://u@h1:5432/d")
+    assert with_single_host(url, "h2", 5433) == (
+        "postgresql://u:s3cret@h2:5433/d?target_session_attrs=read-write"
+    )
+    assert split_urls("postgresql://a@h1,h2/d, postgres://b@h3/d") == [
+        "postgresql://a@h1,h2/d",
+        "postgres://b@h3/d",
+    ]
+
+
+def test_url_settings_are_checked_at_start_up() -> None:
+    settings = load_settings(
+        _env_file=None,
+        database_url="postgresql://u@h1:5432,h2:5432/d",
+        database_listen_url="",
+        database_replica_urls="postgresql://u@r1,r2/d,postgresql://u@r3/d",
+    )
+    assert settings.listen_url == settings.database_url
+    assert settings.database_replica_urls == ["postgresql://u@r1,r2/d", "postgresql://u@r3/d"]
+    with pytest.raises(SettingsError, match="DATABASE_REPLICA_URLS"):
+        load_settings(
+            _env_file=None, database_url="postgresql://h/d", database_replica_urls="mysql://x"
+        )
 
 
 @pytest.fixture

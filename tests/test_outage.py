@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 from yarl import URL
 
-from service.appkeys import QUERIES, STORE
+from service.appkeys import STORE
 from service.queries import Queries
-from tests.conftest import Client, create_chat, post_message
+from tests.conftest import Client, create_chat, post_message, slow_health_check
 from tests.proxy import FaultyProxy
 
 MakeClient = Callable[..., Awaitable[Client]]
@@ -122,12 +122,7 @@ async def test_statement_timeout_cancels_and_connection_stays_healthy(
 ) -> None:
     client = await make_client(db_pool_min_size=1, db_pool_max_size=1, db_statement_timeout=0.2)
     # /health/db runs the database_state query; make it slower than statement_timeout.
-    queries = client.app[QUERIES]
-    monkeypatch.setattr(
-        queries,
-        "_queries",
-        {**dict(queries.items()), "database_state": test_queries.slow_database_state},
-    )
+    slow_health_check(client, monkeypatch, test_queries)
     started = time.monotonic()
     response = await client.get("/health/db")
     assert response.status == 503

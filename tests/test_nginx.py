@@ -1,0 +1,94 @@
+"""The production nginx.conf in front of the real service (only the upstream address and the
+listen port swapped): REST, Server-Sent Events and WebSocket through it, request ids kept."""
+
+import asyncio
+import re
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from subprocess import Popen
+
+import aiohttp
+import pytest
+
+from tests.external import program, shared_dir
+from tests.live import free_port
+from tests.test_events import read_events
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def nginx(live_server: tuple[str, Popen[bytes]]) -> Iterator[str]:
+    base, _ = live_server
+    upstream = base.removeprefix("http://")
+    port = free_port()
+    folder = shared_dir("chat-api-nginx-")
+    config = (ROOT / "nginx.conf").read_text()
+    config, swapped = re.subn(r"server api:8000;", f"server {upstream};", config)
+    config, listens = re.subn(r"listen 80;", f"listen 127.0.0.1:{port};", config)
+    assert (swapped, listens) == (1, 1), "nginx.conf no longer has the lines this test swaps"
+    (folder / "nginx.conf").write_text(config)
+    log = folder / "nginx.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [
+                program("nginx", "/usr/sbin"),
+                "-p",
+                str(folder),
+                "-c",
+                str(folder / "nginx.conf"),
+                "-g",
+                f"daemon off; pid {folder / 'nginx.pid'};",
+            ],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 10
+    while True:
+        assert process.poll() is None, log.read_text()
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+async def test_rest_sse_and_websocket_pass_through_nginx(nginx: str) -> None:
+    async with aiohttp.ClientSession(nginx) as session:
+        async with session.post("/chats", json={"title": "через nginx"}) as created:
+            assert created.status == 201
+            chat = await created.json()
+        async with session.get(created.headers["Location"]) as opened:
+            assert opened.status == 200
+
+        async with (
+            session.get(f"/chats/{chat['id']}/events") as stream,
+            session.ws_connect(f"/chats/{chat['id']}/ws") as websocket,
+        ):
+            assert stream.status == 200
+            assert stream.content_type == "text/event-stream"
+            await asyncio.sleep(0.3)
+            async with session.post(f"/chats/{chat['id']}/messages", json={"text": "live"}) as sent:
+                message = await sent.json()
+            # Unbuffered: the event arrives at once, not when a buffer fills or the stream ends.
+            events = await read_events(stream, 1, timeout=3)
+            frame = await websocket.receive_json(timeout=3)
+        assert events == [("message", str(message["id"]), message)]
+        assert frame == {"event": "message", "id": message["id"], "data": message}
+
+
+async def test_nginx_keeps_or_gives_request_ids(nginx: str) -> None:
+    async with aiohttp.ClientSession(nginx) as session:
+        async with session.get("/health", headers={"X-Request-ID": "client-chosen-42"}) as given:
+            assert given.headers["X-Request-ID"] == "client-chosen-42"
+        async with session.get("/health") as generated:
+            assert re.fullmatch(r"[0-9a-f]{32}", generated.headers["X-Request-ID"])
+        async with session.get("/metrics") as metrics:
+            assert metrics.status == 404, "metrics stay inside the network"
