@@ -1,6 +1,9 @@
 -- Chats and the messages posted into them.
 -- depends:
 
+SET lock_timeout = '3s';
+SET statement_timeout = '10s';
+
 CREATE TABLE chats (
     id            bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     title         text        NOT NULL,

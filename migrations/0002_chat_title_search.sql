@@ -5,6 +5,9 @@
 -- It lives in its own schema so the public schema holds only this project's objects.
 -- depends: 0001_initial_schema
 
+SET lock_timeout = '3s';
+SET statement_timeout = '10s';
+
 CREATE SCHEMA IF NOT EXISTS extensions;
 
 DO $$

@@ -3,6 +3,9 @@
 -- holds across workers, replicas and restarts.
 -- depends: 0002_chat_title_search
 
+SET lock_timeout = '3s';
+SET statement_timeout = '10s';
+
 CREATE TABLE idempotency_keys (
     chat_id      bigint      NOT NULL REFERENCES chats (id) ON DELETE CASCADE,
     key          text        NOT NULL,

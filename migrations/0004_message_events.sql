@@ -7,6 +7,9 @@
 -- that sends a NOTIFY, which cost posting ~45% of its throughput when every insert notified.
 -- depends: 0003_idempotency_keys
 
+SET lock_timeout = '3s';
+SET statement_timeout = '10s';
+
 -- Which process (by the backend pid of its LISTEN connection) follows which chat. Lost on a
 -- crash by design: processes register again when their listener reconnects.
 CREATE UNLOGGED TABLE chat_followers (

@@ -1,5 +1,8 @@
 -- Drops what 0005_read_markers created and restores the counting triggers of 0001.
 
+SET lock_timeout = '3s';
+SET statement_timeout = '10s';
+
 DROP TRIGGER IF EXISTS messages_count_after_update ON messages;
 DROP FUNCTION IF EXISTS messages_count_updated();
 

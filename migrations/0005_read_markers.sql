@@ -1,25 +1,25 @@
+-- transactional: false
 -- Read markers: each message has an is_read flag, and each chat an unread_count kept exact by
 -- the same statement-level triggers that keep message_count exact (one UPDATE per chat and
--- statement, whatever the insert, update or delete path).
+-- statement, whatever the insert, update or delete path). (0007 replaces the flags with a
+-- per-chat read position.)
+--
+-- Not in a transaction, so nothing holds a lock on a live table for long: the columns come
+-- with constant defaults (no rewrite), the triggers switch in one statement each, the
+-- backfill commits in batches, the check is added NOT VALID and validated on its own, and the
+-- index is built CONCURRENTLY. Every statement is safe to run again after a failure.
 -- depends: 0004_message_events
 
+SET lock_timeout = '3s';
+SET statement_timeout = '10s';
+
 -- A constant default: PostgreSQL 11+ adds both columns without rewriting the tables.
-ALTER TABLE messages ADD COLUMN is_read boolean NOT NULL DEFAULT false;
-ALTER TABLE chats ADD COLUMN unread_count bigint NOT NULL DEFAULT 0;
-
--- Every message stored so far is unread.
-UPDATE chats SET unread_count = message_count WHERE message_count <> 0;
-
-ALTER TABLE chats ADD CONSTRAINT chats_unread_count_in_range
-    CHECK (unread_count BETWEEN 0 AND message_count);
+ALTER TABLE messages ADD COLUMN IF NOT EXISTS is_read boolean NOT NULL DEFAULT false;
+ALTER TABLE chats ADD COLUMN IF NOT EXISTS unread_count bigint NOT NULL DEFAULT 0;
 
 COMMENT ON COLUMN messages.is_read IS 'Set by POST /chats/{id}/read; never unset.';
 COMMENT ON COLUMN chats.unread_count IS
     'Exact number of the chat''s messages with is_read false, maintained by the messages_count_* triggers.';
-
--- Serves "mark this chat's messages up to N as read": only unread rows are in it, so marking
--- again costs what is still unread, not the chat's size.
-CREATE INDEX messages_unread_idx ON messages (chat_id, id) WHERE NOT is_read;
 
 CREATE OR REPLACE FUNCTION messages_count_inserted() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -55,7 +55,7 @@ $$;
 
 -- Any UPDATE of messages (marking read, or moving a message to another chat): the difference
 -- between the rows before and after, per chat.
-CREATE FUNCTION messages_count_updated() RETURNS trigger
+CREATE OR REPLACE FUNCTION messages_count_updated() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE chats AS c
@@ -76,7 +76,41 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER messages_count_after_update
+CREATE OR REPLACE TRIGGER messages_count_after_update
     AFTER UPDATE ON messages
     REFERENCING OLD TABLE AS outdated_messages NEW TABLE AS updated_messages
     FOR EACH STATEMENT EXECUTE FUNCTION messages_count_updated();
+
+-- Every message stored before the triggers above counted unread ones is unread: chats in
+-- batches, each committed. Posts meanwhile keep both counters moving together.
+SET statement_timeout = '30min';
+
+DO $$
+DECLARE
+    batch_start bigint := 0;
+    last_chat bigint := (SELECT coalesce(max(id), 0) FROM chats);
+BEGIN
+    WHILE batch_start <= last_chat LOOP
+        UPDATE chats
+           SET unread_count = message_count
+         WHERE id BETWEEN batch_start AND batch_start + 999
+           AND unread_count <> message_count;
+        COMMIT;
+        batch_start := batch_start + 1000;
+    END LOOP;
+END
+$$;
+
+-- Checked for new rows at once (NOT VALID takes a moment's lock), then for the existing ones
+-- by VALIDATE, which lets reads and writes go on.
+SET statement_timeout = '10s';
+ALTER TABLE chats DROP CONSTRAINT IF EXISTS chats_unread_count_in_range;
+ALTER TABLE chats ADD CONSTRAINT chats_unread_count_in_range
+    CHECK (unread_count BETWEEN 0 AND message_count) NOT VALID;
+SET statement_timeout = '30min';
+ALTER TABLE chats VALIDATE CONSTRAINT chats_unread_count_in_range;
+
+-- Serves "mark this chat's messages up to N as read": only unread rows are in it, so marking
+-- again costs what is still unread, not the chat's size. Built without blocking writes.
+CREATE INDEX CONCURRENTLY IF NOT EXISTS messages_unread_idx
+    ON messages (chat_id, id) WHERE NOT is_read;

@@ -6,6 +6,9 @@
 -- inlines it.
 -- depends: 0005_read_markers
 
+SET lock_timeout = '3s';
+SET statement_timeout = '10s';
+
 CREATE FUNCTION api_time(moment timestamptz) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$

@@ -44,7 +44,7 @@ async def create_pool(
     timeout_ms = str(_timeout_ms(settings))
 
     async def set_session_timeout(connection: asyncpg.Connection) -> None:
-        await queries.set_statement_timeout(connection, timeout_ms, False)
+        await queries.set_config(connection, "statement_timeout", timeout_ms, False)
 
     return await asyncpg.create_pool(
         asyncpg_dsn(url or settings.database_url),
@@ -102,7 +102,8 @@ async def database_ctx(app: web.Application) -> AsyncIterator[None]:
         if replicas is not None:
             pools.extend(replica.gate.pool for replica in replicas.replicas)
             monitor = asyncio.create_task(replicas.monitor())
-        store = Store(Databases(gate(settings, pools[0], queries), queries, replicas), queries)
+        databases = Databases(gate(settings, pools[0], queries), queries, replicas)
+        store = Store(databases, queries, delete_timeout=settings.db_delete_timeout)
         await store.ping()
         app[STORE] = store
         yield

@@ -3,13 +3,14 @@ replayed what this client wrote (else the primary); reads to a replica when the 
 down. Without replicas, everything goes to the primary."""
 
 import logging
+from collections.abc import Mapping
 from typing import TypeVar
 
 import asyncpg
 
 from service import consistency
 from service.errors import DatabaseReadOnly, DatabaseUnavailable
-from service.gate import Call, Gate
+from service.gate import NONE, Call, Gate
 from service.queries import Queries
 from service.replicas import ReplicaSet
 
@@ -29,10 +30,10 @@ class Databases:
         """The primary's pool (its size is what /metrics reports)."""
         return self.primary.pool
 
-    async def write(self, call: Call[T]) -> T:
+    async def write(self, call: Call[T], settings: Mapping[str, str] = NONE) -> T:
         """On the primary; with replicas, also notes the WAL position the write reached."""
         async with self.primary.connection() as connection:
-            result = await self.primary.run_on(connection, call)
+            result = await self.primary.run_on(connection, call, settings)
             state = consistency.current.get()
             if state is not None and self.replicas is not None:
                 # After the commit, so a replica at this position has the write.
@@ -41,18 +42,18 @@ class Databases:
                 )
         return result
 
-    async def read(self, call: Call[T]) -> T:
+    async def read(self, call: Call[T], settings: Mapping[str, str] = NONE) -> T:
         state = consistency.current.get()
         if state is None or self.replicas is None:
-            return await self.primary.run(call)
+            return await self.primary.run(call, settings)
         replica = self.replicas.choose(state.required)
         if replica is not None:
             try:
-                return await replica.gate.run(call)
+                return await replica.gate.run(call, settings)
             except DatabaseUnavailable:
                 self.replicas.mark_unavailable(replica)
         try:
-            return await self.primary.run(call)
+            return await self.primary.run(call, settings)
         except DatabaseReadOnly:
             raise
         except DatabaseUnavailable:
@@ -61,7 +62,7 @@ class Databases:
             fallback = self.replicas.choose(0, any_reachable=True)
             if fallback is None:
                 raise
-            return await fallback.gate.run(call)
+            return await fallback.gate.run(call, settings)
 
     async def primary_read_only(self) -> bool:
         """Whether DATABASE_URL leads to a server that refuses writes (DatabaseUnavailable when

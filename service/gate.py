@@ -3,7 +3,7 @@ form every pooler accepts, and failures turned into domain errors."""
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import TypeVar
 
@@ -16,6 +16,7 @@ logger = logging.getLogger("chat_api.database")
 
 T = TypeVar("T")
 Call = Callable[[asyncpg.Connection], Awaitable[T]]
+NONE: Mapping[str, str] = {}
 
 # Failures that mean "the database cannot serve us right now", not "this request is wrong":
 # refused or dropped connections, an exhausted pool, a server shutting down, statement_timeout.
@@ -95,14 +96,18 @@ class Gate:
         finally:
             self._turns.release()
 
-    async def run_on(self, connection: asyncpg.Connection, call: Call[T]) -> T:
-        """One call on a connection this gate lent."""
-        if not self._per_transaction:
+    async def run_on(
+        self, connection: asyncpg.Connection, call: Call[T], settings: Mapping[str, str] = NONE
+    ) -> T:
+        """One call on a connection this gate lent; `settings` hold for that call only."""
+        if not self._per_transaction and not settings:
             return await call(connection)
+        local = {"statement_timeout": self._timeout_ms} if self._per_transaction else {}
         async with connection.transaction():
-            await self._queries.set_statement_timeout(connection, self._timeout_ms, True)
+            for name, value in {**local, **settings}.items():
+                await self._queries.set_config(connection, name, value, True)
             return await call(connection)
 
-    async def run(self, call: Call[T]) -> T:
+    async def run(self, call: Call[T], settings: Mapping[str, str] = NONE) -> T:
         async with self.connection() as connection:
-            return await self.run_on(connection, call)
+            return await self.run_on(connection, call, settings)

@@ -322,7 +322,8 @@ def _iso_date_or_time(value: object) -> object:
 # A plain YYYY-MM-DD is a whole UTC day; anything with a time of day is that instant.
 DateOrTime = Annotated[
     dt.date | datetime,
-    Field(union_mode="left_to_right"),
+    # "smart": a datetime stays a datetime (left_to_right made a midnight one a whole day).
+    Field(union_mode="smart"),
     BeforeValidator(_iso_date_or_time),
 ]
 

@@ -23,10 +23,10 @@ _COMMENT = re.compile(r"--[^\n]*")
 class Executor(Protocol):
     """What asyncpg's Pool and Connection both offer."""
 
-    async def fetch(self, query: str, *args: Any) -> list[Any]: ...
-    async def fetchrow(self, query: str, *args: Any) -> Any: ...
-    async def fetchval(self, query: str, *args: Any) -> Any: ...
-    async def execute(self, query: str, *args: Any) -> str: ...
+    async def fetch(self, query: str, *args: Any, timeout: float | None = None) -> list[Any]: ...
+    async def fetchrow(self, query: str, *args: Any, timeout: float | None = None) -> Any: ...
+    async def fetchval(self, query: str, *args: Any, timeout: float | None = None) -> Any: ...
+    async def execute(self, query: str, *args: Any, timeout: float | None = None) -> str: ...
 
 
 class QueryFileError(Exception):
@@ -39,12 +39,13 @@ class Query:
     shape: Shape
     sql: str
 
-    async def __call__(self, db: Executor, *args: Any) -> Any:
+    async def __call__(self, db: Executor, *args: Any, timeout: float | None = None) -> Any:
+        """Runs the statement; `timeout` (seconds) replaces the connection's command_timeout."""
         if not logger.isEnabledFor(logging.DEBUG):
-            return await self._run(db, args)
+            return await self._run(db, args, timeout)
         started = time.perf_counter()
         try:
-            return await self._run(db, args)
+            return await self._run(db, args, timeout)
         finally:
             elapsed_ms = (time.perf_counter() - started) * 1000
             logger.debug(
@@ -54,14 +55,15 @@ class Query:
                 extra={"query": self.name, "duration_ms": round(elapsed_ms, 2)},
             )
 
-    async def _run(self, db: Executor, args: tuple[Any, ...]) -> Any:
+    async def _run(self, db: Executor, args: tuple[Any, ...], timeout: float | None) -> Any:
+        # timeout=None is asyncpg's own default: the connection's command_timeout.
         if self.shape == "one":
-            return await db.fetchrow(self.sql, *args)
+            return await db.fetchrow(self.sql, *args, timeout=timeout)
         if self.shape == "many":
-            return await db.fetch(self.sql, *args)
+            return await db.fetch(self.sql, *args, timeout=timeout)
         if self.shape == "scalar":
-            return await db.fetchval(self.sql, *args)
-        return await db.execute(self.sql, *args)
+            return await db.fetchval(self.sql, *args, timeout=timeout)
+        return await db.execute(self.sql, *args, timeout=timeout)
 
 
 class Queries(Mapping[str, Query]):

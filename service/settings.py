@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     db_command_timeout: float = Field(default=10.0, gt=0)
     db_statement_timeout: float = Field(default=5.0, gt=0)
     db_acquire_timeout: float = Field(default=2.0, gt=0)
+    # Deleting a chat removes all its messages (ON DELETE CASCADE): its own, longer timeout.
+    db_delete_timeout: float = Field(default=600.0, gt=0)
     health_db_timeout: float = Field(default=2.0, gt=0)
 
     body_limit: PositiveInt = 1024 * 1024

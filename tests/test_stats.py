@@ -79,3 +79,53 @@ async def test_stats_of_missing_chat_is_404(client: Client) -> None:
     response = await client.get("/chats/424242/stats")
     assert response.status == 404
     assert (await response.json())["detail"] == "Chat with id=424242 not found"
+
+
+STAMPS = [
+    "2026-01-01T08:00:00Z",
+    "2026-01-01T23:59:59Z",
+    "2026-01-02T00:00:00Z",
+    "2026-01-05T12:00:00Z",
+    "2026-01-05T13:00:00Z",
+    "2026-01-05T14:00:00Z",
+]
+BOUNDS = [
+    None,
+    "2026-01-01T00:00:00Z",
+    "2026-01-01T08:00:00Z",
+    "2026-01-01T12:00:00Z",
+    "2026-01-02T00:00:00Z",
+    "2026-01-02T00:00:01Z",
+    "2026-01-05T12:30:00Z",
+    "2026-01-06T00:00:00Z",
+]
+
+
+async def test_whole_and_partial_days_add_up_to_a_plain_count_for_every_range(
+    client: Client, dated_chat: int
+) -> None:
+    """Whole days come from the per-day counts and partial ones from the messages: every mix
+    of midnight, mid-day and open bounds must agree with counting the messages one by one."""
+    stamps = [datetime.fromisoformat(stamp) for stamp in STAMPS]
+    for start in BOUNDS:
+        for end in BOUNDS:
+            low = datetime.fromisoformat(start) if start else None
+            high = datetime.fromisoformat(end) if end else None
+            if low and high and low >= high:
+                continue
+            inside = [s for s in stamps if (low is None or s >= low) and (high is None or s < high)]
+            expected: dict[str, int] = {}
+            for stamp in inside:
+                expected[stamp.date().isoformat()] = expected.get(stamp.date().isoformat(), 0) + 1
+            params = {
+                name: value for name, value in (("start_date", start), ("end_date", end)) if value
+            }
+            stats = await (await client.get(f"/chats/{dated_chat}/stats", params=params)).json()
+            assert stats["message_count"] == len(inside), (start, end)
+            assert stats["per_day"] == [
+                {"date": day, "count": count} for day, count in sorted(expected.items())
+            ], (start, end)
+            first = stats["first_message_at"]
+            assert (datetime.fromisoformat(first) if first else None) == (
+                min(inside) if inside else None
+            )

@@ -10,12 +10,14 @@
 -- returns: replayed (true when the key was used before), same_request (whether that use had the
 --   same text), id, chat_id, text, created_at, is_read; no row when the chat does not exist
 WITH chat AS (
-    SELECT id FROM chats WHERE id = $1::bigint FOR NO KEY UPDATE
+    SELECT id, last_read_id FROM chats WHERE id = $1::bigint FOR NO KEY UPDATE
 ),
 previous AS (
-    SELECT k.request_hash, m.id, m.chat_id, m.text, m.created_at, m.is_read
+    SELECT k.request_hash, m.id, m.chat_id, m.text, m.created_at,
+           m.id <= c.last_read_id AS is_read
     FROM idempotency_keys AS k
     JOIN messages AS m ON m.id = k.message_id
+    JOIN chats AS c ON c.id = m.chat_id
     WHERE k.chat_id = $1::bigint
       AND k.key = $3::text
 ),
@@ -24,7 +26,7 @@ inserted AS (
     SELECT chat.id, $2::text, clock_timestamp()
     FROM chat
     WHERE NOT EXISTS (SELECT 1 FROM previous)
-    RETURNING id, chat_id, text, created_at, is_read
+    RETURNING id, chat_id, text, created_at, id <= (SELECT last_read_id FROM chat) AS is_read
 ),
 recorded AS (
     INSERT INTO idempotency_keys (chat_id, key, request_hash, message_id)

@@ -7,7 +7,7 @@
 -- returns: [{id, chat_id, text, created_at, is_read}, ...] in the given order as text; an
 --   empty array when the chat does not exist
 WITH chat AS (
-    SELECT id FROM chats WHERE id = $1::bigint FOR NO KEY UPDATE
+    SELECT id, last_read_id FROM chats WHERE id = $1::bigint FOR NO KEY UPDATE
 ),
 inserted AS (
     INSERT INTO messages (chat_id, text, created_at)
@@ -15,7 +15,7 @@ inserted AS (
     FROM chat
     CROSS JOIN unnest($2::text[]) WITH ORDINALITY AS t (text, position)
     ORDER BY t.position
-    RETURNING id, chat_id, text, created_at, is_read
+    RETURNING id, chat_id, text, created_at, id <= (SELECT last_read_id FROM chat) AS is_read
 )
 SELECT coalesce(
     json_agg(

@@ -2,6 +2,7 @@
 -- One message by id.
 -- $1 message_id bigint
 -- returns: id, chat_id, text, created_at, is_read
-SELECT id, chat_id, text, created_at, is_read
-FROM messages
-WHERE id = $1::bigint;
+SELECT m.id, m.chat_id, m.text, m.created_at, m.id <= c.last_read_id AS is_read
+FROM messages AS m
+JOIN chats AS c ON c.id = m.chat_id
+WHERE m.id = $1::bigint;

@@ -15,12 +15,12 @@ SELECT coalesce(
                 'chat_id', m.chat_id,
                 'text', m.text,
                 'created_at', api_time(m.created_at),
-                'is_read', m.is_read
+                'is_read', m.id <= c.last_read_id
             )
             ORDER BY m.created_at DESC, m.id DESC
         )
         FROM (
-            SELECT id, chat_id, text, created_at, is_read
+            SELECT id, chat_id, text, created_at
             FROM messages
             WHERE chat_id = c.id
             ORDER BY created_at DESC, id DESC

@@ -1,23 +1,47 @@
 -- name: mark_read :one
--- Marks a chat's messages up to an id (inclusive) as read, in one statement. The chat row is
--- locked first, as every statement that writes messages does, so marking cannot deadlock with
--- a delete of the chat. The messages_count_after_update trigger takes them off unread_count.
+-- Marks a chat's messages up to an id (inclusive) as read by moving the chat's read position
+-- (last_read_id): no message row is written, whatever the number marked. The position only
+-- moves forward, and never past the newest message (one posted later with a smaller id than
+-- up_to_id is still unread). unread_count is recounted from the messages above the new
+-- position, so the cost is what stays unread, not what is marked; marking a chat up to its
+-- newest message reads two index entries. The chat row is locked for that moment, as every
+-- statement that writes a chat's messages does, so marking and posting keep their order.
 -- $1 chat_id bigint
 -- $2 up_to_id bigint: the newest message to mark; messages with a larger id stay as they are
 -- returns: updated (how many messages changed from unread to read) and unread_count (what is
 --   still unread afterwards); no row when the chat does not exist
 WITH chat AS (
-    SELECT id, unread_count FROM chats WHERE id = $1::bigint FOR NO KEY UPDATE
+    SELECT c.id, c.last_read_id, c.unread_count
+    FROM chats AS c
+    WHERE c.id = $1::bigint
+    FOR NO KEY UPDATE
 ),
-marked AS (
-    UPDATE messages AS m
-       SET is_read = true
-      FROM chat
-     WHERE m.chat_id = chat.id
-       AND m.id <= $2::bigint
-       AND NOT m.is_read
-    RETURNING 1
+target AS (
+    SELECT chat.id,
+           chat.unread_count AS unread_before,
+           greatest(
+               chat.last_read_id,
+               (
+                   SELECT coalesce(max(m.id), 0)
+                   FROM messages AS m
+                   WHERE m.chat_id = chat.id
+                     AND m.id <= $2::bigint
+               )
+           ) AS position
+    FROM chat
+),
+moved AS (
+    UPDATE chats AS c
+       SET last_read_id = target.position,
+           unread_count = (
+               SELECT count(*)
+               FROM messages AS m
+               WHERE m.chat_id = target.id
+                 AND m.id > target.position
+           )
+      FROM target
+     WHERE c.id = target.id
+    RETURNING target.unread_before, c.unread_count
 )
-SELECT done.updated, chat.unread_count - done.updated AS unread_count
-FROM chat
-CROSS JOIN (SELECT count(*) AS updated FROM marked) AS done;
+SELECT moved.unread_before - moved.unread_count AS updated, moved.unread_count
+FROM moved;

@@ -5,6 +5,6 @@
 SELECT c.message_count,
        c.unread_count,
        (SELECT count(*) FROM messages WHERE chat_id = c.id) AS messages,
-       (SELECT count(*) FROM messages WHERE chat_id = c.id AND NOT is_read) AS unread
+       (SELECT count(*) FROM messages WHERE chat_id = c.id AND id > c.last_read_id) AS unread
 FROM chats AS c
 WHERE c.id = $1::bigint;

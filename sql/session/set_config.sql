@@ -1,0 +1,12 @@
+-- name: set_config :exec
+-- Sets a run-time setting for this session, or for the current transaction only.
+-- statement_timeout is set this way rather than as a startup parameter, which PgBouncer 1.18
+-- refuses ("unsupported startup parameter"); behind a transaction-mode pooler it is set per
+-- transaction (is_local true), since a session setting would stay on whichever server
+-- connection the pooler picked. Statements that need their own settings (a chat delete's
+-- longer timeout, the searches' custom plans) set them per transaction too.
+-- $1 name text: e.g. 'statement_timeout'
+-- $2 value text: e.g. '5000'
+-- $3 is_local boolean: true for the current transaction only
+-- returns: nothing
+SELECT set_config($1::text, $2::text, $3::boolean);
