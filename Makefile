@@ -36,6 +36,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/bandit -q -c pyproject.toml -r service
+	$(BIN)/sqlfluff lint --disable-progress-bar sql migrations tests/sql bench/sql
 
 fmt: install
 	$(BIN)/ruff format .

@@ -14,6 +14,8 @@ SET statement_timeout = '10s';
 -- crash by design: processes register again when their listener reconnects.
 CREATE UNLOGGED TABLE chat_followers (
     chat_id      bigint  NOT NULL,
+    -- pg_backend_pid() is an integer.
+    -- squawk-ignore prefer-bigint-over-int
     listener_pid integer NOT NULL,
     PRIMARY KEY (chat_id, listener_pid)
 );

@@ -28,7 +28,7 @@ BEGIN
 END;
 $$;
 
-DROP INDEX IF EXISTS messages_unread_idx;
+DROP INDEX CONCURRENTLY IF EXISTS messages_unread_idx;
 ALTER TABLE chats DROP CONSTRAINT IF EXISTS chats_unread_count_in_range;
 ALTER TABLE chats DROP COLUMN IF EXISTS unread_count;
 ALTER TABLE messages DROP COLUMN IF EXISTS is_read;

@@ -84,5 +84,5 @@ $$;
 
 -- From here on every new message is counted; 0009 counts those up to this id.
 INSERT INTO chat_day_counts_backfill (boundary_id, next_chat)
-SELECT coalesce(max(id), 0), 0 FROM messages;
+SELECT coalesce(max(messages.id), 0) AS boundary_id, 0 AS next_chat FROM messages;
 

@@ -27,4 +27,4 @@ BEGIN
 END
 $$;
 
-DROP TABLE chat_day_counts_backfill;
+DROP TABLE IF EXISTS chat_day_counts_backfill;

@@ -21,12 +21,12 @@ _COMMENT = re.compile(r"--[^\n]*")
 
 
 class Executor(Protocol):
-    """What asyncpg's Pool and Connection both offer."""
+    """What asyncpg's Pool and Connection both offer (their `timeout` keyword included)."""
 
-    async def fetch(self, query: str, *args: Any, timeout: float | None = None) -> list[Any]: ...
-    async def fetchrow(self, query: str, *args: Any, timeout: float | None = None) -> Any: ...
-    async def fetchval(self, query: str, *args: Any, timeout: float | None = None) -> Any: ...
-    async def execute(self, query: str, *args: Any, timeout: float | None = None) -> str: ...
+    async def fetch(self, query: str, *args: Any, timeout: float | None = ...) -> list[Any]: ...  # noqa: ASYNC109
+    async def fetchrow(self, query: str, *args: Any, timeout: float | None = ...) -> Any: ...  # noqa: ASYNC109
+    async def fetchval(self, query: str, *args: Any, timeout: float | None = ...) -> Any: ...  # noqa: ASYNC109
+    async def execute(self, query: str, *args: Any, timeout: float | None = ...) -> str: ...  # noqa: ASYNC109
 
 
 class QueryFileError(Exception):
@@ -39,13 +39,13 @@ class Query:
     shape: Shape
     sql: str
 
-    async def __call__(self, db: Executor, *args: Any, timeout: float | None = None) -> Any:
-        """Runs the statement; `timeout` (seconds) replaces the connection's command_timeout."""
+    async def __call__(self, db: Executor, *args: Any, command_timeout: float | None = None) -> Any:
+        """Runs the statement; command_timeout (seconds) replaces the connection's own."""
         if not logger.isEnabledFor(logging.DEBUG):
-            return await self._run(db, args, timeout)
+            return await self._run(db, args, command_timeout)
         started = time.perf_counter()
         try:
-            return await self._run(db, args, timeout)
+            return await self._run(db, args, command_timeout)
         finally:
             elapsed_ms = (time.perf_counter() - started) * 1000
             logger.debug(
@@ -55,15 +55,15 @@ class Query:
                 extra={"query": self.name, "duration_ms": round(elapsed_ms, 2)},
             )
 
-    async def _run(self, db: Executor, args: tuple[Any, ...], timeout: float | None) -> Any:
+    async def _run(self, db: Executor, args: tuple[Any, ...], command_timeout: float | None) -> Any:
         # timeout=None is asyncpg's own default: the connection's command_timeout.
         if self.shape == "one":
-            return await db.fetchrow(self.sql, *args, timeout=timeout)
+            return await db.fetchrow(self.sql, *args, timeout=command_timeout)
         if self.shape == "many":
-            return await db.fetch(self.sql, *args, timeout=timeout)
+            return await db.fetch(self.sql, *args, timeout=command_timeout)
         if self.shape == "scalar":
-            return await db.fetchval(self.sql, *args, timeout=timeout)
-        return await db.execute(self.sql, *args, timeout=timeout)
+            return await db.fetchval(self.sql, *args, timeout=command_timeout)
+        return await db.execute(self.sql, *args, timeout=command_timeout)
 
 
 class Queries(Mapping[str, Query]):

@@ -135,7 +135,7 @@ class Store:
         _require_chat_id(chat_id)
         timeout = self._delete_timeout
         deleted = await self.databases.write(
-            lambda db: self._queries.delete_chat(db, chat_id, timeout=timeout + 5),
+            lambda db: self._queries.delete_chat(db, chat_id, command_timeout=timeout + 5),
             {"statement_timeout": str(int(timeout * 1000))},
         )
         if deleted is None:

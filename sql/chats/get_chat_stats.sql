@@ -37,8 +37,8 @@ edges AS (
     SELECT greatest(
                b.end_day::timestamp AT TIME ZONE 'UTC',
                least(b.high, b.first_day::timestamp AT TIME ZONE 'UTC')
-           ),
-           b.high
+           ) AS edge_low,
+           b.high AS edge_high
     FROM bounds AS b
 ),
 days AS (
@@ -50,13 +50,13 @@ days AS (
       AND d.day < b.end_day
       AND d.messages > 0
     UNION ALL
-    SELECT (m.created_at AT TIME ZONE 'UTC')::date, count(*)
+    SELECT (m.created_at AT TIME ZONE 'UTC')::date AS day, count(*) AS messages
     FROM edges AS e
     JOIN messages AS m
         ON m.chat_id = $1::bigint
-        AND m.created_at >= e.edge_low
-        AND m.created_at < e.edge_high
-    GROUP BY 1
+        AND e.edge_low <= m.created_at
+        AND e.edge_high > m.created_at
+    GROUP BY (m.created_at AT TIME ZONE 'UTC')::date
 ),
 per_day AS (
     SELECT days.day, sum(days.messages)::bigint AS messages

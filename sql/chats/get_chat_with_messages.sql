@@ -30,10 +30,10 @@ SELECT json_build_object(
                 ORDER BY m.created_at DESC, m.id DESC
             )
             FROM (
-                SELECT id, chat_id, text, created_at
+                SELECT messages.id, messages.chat_id, messages.text, messages.created_at
                 FROM messages
-                WHERE chat_id = c.id
-                ORDER BY created_at DESC, id DESC
+                WHERE messages.chat_id = c.id
+                ORDER BY messages.created_at DESC, messages.id DESC
                 LIMIT (SELECT $2::integer)
             ) AS m
         ),

@@ -1,7 +1,7 @@
 -- name: list_chats_backward :scalar
 -- Keyset page backwards: the chats created just before an id, returned in creation order, as
 -- a JSON array.
--- OFFSET and LIMIT read their parameters through (SELECT $n), which keeps the cached generic
+-- LIMIT and OFFSET read their parameters through (SELECT $n), which keeps the cached generic
 -- plan in use instead of re-planning on every call (README: "Plans and parameters").
 -- $1 before_id bigint
 -- $2 skip bigint: rows to skip
@@ -25,6 +25,6 @@ FROM (
     FROM chats
     WHERE id < $1::bigint
     ORDER BY id DESC
-    OFFSET (SELECT $2::bigint)
     LIMIT (SELECT $3::integer)
+    OFFSET (SELECT $2::bigint)
 ) AS page;

@@ -2,7 +2,7 @@
 -- One page of chats in creation order, between two ids (exclusive), as a JSON array built in
 -- the database; the service validates it against its response model. Without keyset
 -- parameters the bounds are 0 and 2^63-1, so one index range scan serves every case.
--- OFFSET and LIMIT read their parameters through (SELECT $n), which keeps the cached generic
+-- LIMIT and OFFSET read their parameters through (SELECT $n), which keeps the cached generic
 -- plan in use instead of re-planning on every call (README: "Plans and parameters").
 -- $1 after_id bigint: the page starts after this id (0: from the first chat)
 -- $2 before_id bigint: and stays below this id (9223372036854775807: no bound)
@@ -28,6 +28,6 @@ FROM (
     WHERE id > $1::bigint
       AND id < $2::bigint
     ORDER BY id
-    OFFSET (SELECT $3::bigint)
     LIMIT (SELECT $4::integer)
+    OFFSET (SELECT $3::bigint)
 ) AS page;

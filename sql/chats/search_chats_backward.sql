@@ -25,6 +25,6 @@ FROM (
     WHERE id < $1::bigint
       AND lower(title) LIKE '%' || replace(replace(replace(lower($2::text), '\', '\\'), '%', '\%'), '_', '\_') || '%'
     ORDER BY id DESC
-    OFFSET $3::bigint
     LIMIT $4::integer
+    OFFSET $3::bigint
 ) AS page;

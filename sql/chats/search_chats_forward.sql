@@ -28,6 +28,6 @@ FROM (
       AND id < $2::bigint
       AND lower(title) LIKE '%' || replace(replace(replace(lower($3::text), '\', '\\'), '%', '\%'), '_', '\_') || '%'
     ORDER BY id
-    OFFSET $4::bigint
     LIMIT $5::integer
+    OFFSET $4::bigint
 ) AS page;

@@ -7,9 +7,9 @@
 -- $2 text text: already trimmed and validated (1-5000 characters)
 -- returns: id, chat_id, text, created_at, is_read; no row when the chat does not exist
 WITH chat AS (
-    SELECT id, last_read_id FROM chats WHERE id = $1::bigint FOR NO KEY UPDATE
+    SELECT chats.id, chats.last_read_id FROM chats WHERE chats.id = $1::bigint FOR NO KEY UPDATE
 )
 INSERT INTO messages (chat_id, text, created_at)
-SELECT chat.id, $2::text, clock_timestamp()
+SELECT chat.id AS chat_id, $2::text AS text, clock_timestamp() AS created_at
 FROM chat
 RETURNING id, chat_id, text, created_at, id <= (SELECT last_read_id FROM chat) AS is_read;

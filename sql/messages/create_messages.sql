@@ -11,7 +11,7 @@ WITH chat AS (
 ),
 inserted AS (
     INSERT INTO messages (chat_id, text, created_at)
-    SELECT chat.id, t.text, clock_timestamp()
+    SELECT chat.id AS chat_id, t.text, clock_timestamp() AS created_at
     FROM chat
     CROSS JOIN unnest($2::text[]) WITH ORDINALITY AS t (text, position)
     ORDER BY t.position

@@ -4,5 +4,5 @@
 -- returns: id, chat_id, text, created_at, is_read
 SELECT m.id, m.chat_id, m.text, m.created_at, m.id <= c.last_read_id AS is_read
 FROM messages AS m
-JOIN chats AS c ON c.id = m.chat_id
+JOIN chats AS c ON m.chat_id = c.id
 WHERE m.id = $1::bigint;

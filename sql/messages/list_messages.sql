@@ -1,6 +1,6 @@
 -- name: list_messages :scalar
 -- One page of a chat's messages, newest first, as a JSON array built in the database.
--- OFFSET and LIMIT read their parameters through (SELECT $n), which keeps the cached generic
+-- LIMIT and OFFSET read their parameters through (SELECT $n), which keeps the cached generic
 -- plan in use instead of re-planning on every call (README: "Plans and parameters").
 -- $1 chat_id bigint
 -- $2 skip bigint: rows to skip
@@ -20,12 +20,12 @@ SELECT coalesce(
             ORDER BY m.created_at DESC, m.id DESC
         )
         FROM (
-            SELECT id, chat_id, text, created_at
-            FROM messages
-            WHERE chat_id = c.id
-            ORDER BY created_at DESC, id DESC
-            OFFSET (SELECT $2::bigint)
+            SELECT p.id, p.chat_id, p.text, p.created_at
+            FROM messages AS p
+            WHERE p.chat_id = c.id
+            ORDER BY p.created_at DESC, p.id DESC
             LIMIT (SELECT $3::integer)
+            OFFSET (SELECT $2::bigint)
         ) AS m
     ),
     '[]'::json

@@ -1,7 +1,7 @@
 -- name: list_messages_before :one
 -- Keyset page: the chat's messages older than an anchor message, newest first, as a JSON
 -- array. Index-backed at any depth: the cost does not grow with how far back the page is.
--- OFFSET and LIMIT read their parameters through (SELECT $n), which keeps the cached generic
+-- LIMIT and OFFSET read their parameters through (SELECT $n), which keeps the cached generic
 -- plan in use instead of re-planning on every call (README: "Plans and parameters").
 -- $1 chat_id bigint
 -- $2 before_id bigint: the anchor, a message of this chat
@@ -23,17 +23,17 @@ SELECT a.id IS NOT NULL AS before_found,
                    ORDER BY m.created_at DESC, m.id DESC
                )
                FROM (
-                   SELECT id, chat_id, text, created_at
-                   FROM messages
-                   WHERE chat_id = c.id
-                     AND (created_at, id) < (a.created_at, a.id)
-                   ORDER BY created_at DESC, id DESC
-                   OFFSET (SELECT $3::bigint)
+                   SELECT p.id, p.chat_id, p.text, p.created_at
+                   FROM messages AS p
+                   WHERE p.chat_id = c.id
+                     AND (p.created_at, p.id) < (a.created_at, a.id)
+                   ORDER BY p.created_at DESC, p.id DESC
                    LIMIT (SELECT $4::integer)
+                   OFFSET (SELECT $3::bigint)
                ) AS m
            ),
            '[]'::json
        )::text AS messages
 FROM chats AS c
-LEFT JOIN messages AS a ON a.id = $2::bigint AND a.chat_id = c.id
+LEFT JOIN messages AS a ON c.id = a.chat_id AND a.id = $2::bigint
 WHERE c.id = $1::bigint;

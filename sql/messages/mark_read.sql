@@ -30,18 +30,25 @@ target AS (
            ) AS position
     FROM chat
 ),
-moved AS (
-    UPDATE chats AS c
-       SET last_read_id = target.position,
-           unread_count = (
+counted AS (
+    SELECT target.id,
+           target.unread_before,
+           target.position,
+           (
                SELECT count(*)
                FROM messages AS m
                WHERE m.chat_id = target.id
                  AND m.id > target.position
-           )
-      FROM target
-     WHERE c.id = target.id
-    RETURNING target.unread_before, c.unread_count
+           ) AS unread_after
+    FROM target
+),
+moved AS (
+    UPDATE chats AS c
+       SET last_read_id = counted.position,
+           unread_count = counted.unread_after
+      FROM counted
+     WHERE c.id = counted.id
+    RETURNING counted.unread_before, c.unread_count
 )
 SELECT moved.unread_before - moved.unread_count AS updated, moved.unread_count
 FROM moved;

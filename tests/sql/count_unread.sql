@@ -4,7 +4,9 @@
 -- returns: message_count, unread_count (stored), messages, unread (counted)
 SELECT c.message_count,
        c.unread_count,
-       (SELECT count(*) FROM messages WHERE chat_id = c.id) AS messages,
-       (SELECT count(*) FROM messages WHERE chat_id = c.id AND id > c.last_read_id) AS unread
+       (SELECT count(*) FROM messages AS m WHERE m.chat_id = c.id) AS messages,
+       (
+           SELECT count(*) FROM messages AS m WHERE m.chat_id = c.id AND m.id > c.last_read_id
+       ) AS unread
 FROM chats AS c
 WHERE c.id = $1::bigint;

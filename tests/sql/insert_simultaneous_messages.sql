@@ -3,4 +3,4 @@
 -- $1 chat_id bigint
 -- $2 n integer
 INSERT INTO messages (chat_id, text)
-SELECT $1::bigint, 'message ' || g FROM generate_series(1, $2::integer) AS g;
+SELECT $1::bigint AS chat_id, 'message ' || g AS text FROM generate_series(1, $2::integer) AS g;

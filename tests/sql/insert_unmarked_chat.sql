@@ -8,7 +8,7 @@ WITH chat AS (
 ),
 posted AS (
     INSERT INTO messages (chat_id, text)
-    SELECT chat.id, 'old ' || n
+    SELECT chat.id AS chat_id, 'old ' || n AS text
     FROM chat
     CROSS JOIN generate_series(1, $1::integer) AS n
 )

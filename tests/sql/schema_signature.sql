@@ -7,19 +7,19 @@ SELECT 'column' AS kind, table_name || '.' || column_name AS name,
 FROM information_schema.columns
 WHERE table_schema = 'public' AND table_name NOT LIKE '%yoyo%'
 UNION ALL
-SELECT 'index', indexname::text, indexdef
+SELECT 'index' AS kind, indexname::text AS name, indexdef AS definition
 FROM pg_indexes
 WHERE schemaname = 'public' AND tablename NOT LIKE '%yoyo%'
 UNION ALL
-SELECT 'trigger', tgname::text, pg_get_triggerdef(oid)
+SELECT 'trigger' AS kind, tgname::text AS name, pg_get_triggerdef(oid) AS definition
 FROM pg_trigger
 WHERE NOT tgisinternal
 UNION ALL
-SELECT 'function', proname::text, pg_get_functiondef(oid)
+SELECT 'function' AS kind, proname::text AS name, pg_get_functiondef(oid) AS definition
 FROM pg_proc
 WHERE pronamespace = 'public'::regnamespace
 UNION ALL
-SELECT 'constraint', conname::text, pg_get_constraintdef(oid)
+SELECT 'constraint' AS kind, conname::text AS name, pg_get_constraintdef(oid) AS definition
 FROM pg_constraint
 WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text NOT LIKE '%yoyo%'
 ORDER BY 1, 2;
