@@ -111,6 +111,7 @@ SET statement_timeout = '30min';
 ALTER TABLE chats VALIDATE CONSTRAINT chats_unread_count_in_range;
 
 -- Serves "mark this chat's messages up to N as read": only unread rows are in it, so marking
--- again costs what is still unread, not the chat's size. Built without blocking writes.
-CREATE INDEX CONCURRENTLY IF NOT EXISTS messages_unread_idx
-    ON messages (chat_id, id) WHERE NOT is_read;
+-- again costs what is still unread, not the chat's size. Built without blocking writes; a
+-- failed concurrent build leaves an INVALID index, so it is dropped first on every run.
+DROP INDEX CONCURRENTLY IF EXISTS messages_unread_idx;
+CREATE INDEX CONCURRENTLY IF NOT EXISTS messages_unread_idx ON messages (chat_id, id) WHERE NOT is_read;

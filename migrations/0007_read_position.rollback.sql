@@ -20,6 +20,7 @@ BEGIN
 END
 $$;
 
+DROP INDEX CONCURRENTLY IF EXISTS messages_unread_idx;
 CREATE INDEX CONCURRENTLY IF NOT EXISTS messages_unread_idx ON messages (chat_id, id) WHERE NOT is_read;
 
 SET statement_timeout = '10s';

@@ -7,14 +7,15 @@
 --
 -- Not in a transaction, so the new index is built CONCURRENTLY (writes go on meanwhile) and the
 -- backfill commits in batches. Every statement is safe to run again: if this migration fails
--- part way (lock_timeout, say), run it again. A failed concurrent build leaves an INVALID index
--- behind: `DROP INDEX CONCURRENTLY messages_chat_id_id_idx;` before retrying.
+-- part way (lock_timeout, say), run it again. A concurrent build that fails leaves an INVALID
+-- index behind, so the index is dropped first and built again on every run.
 -- depends: 0006_api_time
 
 SET lock_timeout = '3s';
 SET statement_timeout = '30min';
 
 -- Serves marking: the newest message at or below an id, and what stays unread above it.
+DROP INDEX CONCURRENTLY IF EXISTS messages_chat_id_id_idx;
 CREATE INDEX CONCURRENTLY IF NOT EXISTS messages_chat_id_id_idx ON messages (chat_id, id);
 
 SET statement_timeout = '10s';

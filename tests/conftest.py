@@ -13,11 +13,13 @@ from service.app import create_app
 from service.appkeys import QUERIES
 from service.migrations import apply_migrations
 from service.queries import Queries, load_queries
+from service.resources import sql_dir
 from service.settings import Settings
 from tests import postgres
 from tests.live import free_port, start_service, stop
 
 Client = TestClient[web.Request, web.Application]
+MakeClient = Callable[..., Awaitable[Client]]
 
 
 @pytest.fixture(scope="session")
@@ -78,6 +80,12 @@ def live_server(database_url: str, tmp_path: Path) -> Iterator[tuple[str, Popen[
     process = start_service(database_url, port, tmp_path, ACCESS_LOG="false")
     yield f"http://127.0.0.1:{port}", process
     stop(process)
+
+
+@pytest.fixture(scope="session")
+def app_queries() -> Queries:
+    """The service's own statements (sql/)."""
+    return load_queries(sql_dir())
 
 
 @pytest.fixture(scope="session")
