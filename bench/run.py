@@ -31,6 +31,7 @@ import aiohttp
 import asyncpg
 import psutil
 
+from bench.big import big_targets, measure_big
 from service.migrations import apply_migrations
 from service.models import MAX_BIGINT
 from service.queries import load_queries
@@ -57,6 +58,7 @@ class Config:
     messages_per_chat: int
     big_chat_messages: int
     delete_pool: int
+    huge_chat_messages: int  # the chat the bench deletes last
     workers: int
     pgbench_clients: int
 
@@ -69,6 +71,7 @@ FULL = Config(
     messages_per_chat=100,
     big_chat_messages=1_000_000,
     delete_pool=400_000,
+    huge_chat_messages=5_000_000,
     # The service's default. Here PostgreSQL and wrk share the same two cores: a second worker
     # added no throughput and doubled p99 (tail requests wait for a core).
     workers=1,
@@ -82,6 +85,7 @@ SMOKE = Config(
     messages_per_chat=10,
     big_chat_messages=2_000,
     delete_pool=20_000,
+    huge_chat_messages=20_000,
     workers=1,
     pgbench_clients=2,
 )
@@ -93,6 +97,7 @@ class Dataset:
     empty chats for the delete path."""
 
     big_chat: int
+    huge_chat: int
     chats: tuple[int, int]
     delete_pool: tuple[int, int]
     big_messages: tuple[int, int]
@@ -210,6 +215,7 @@ def seed(database_url: str, config: Config) -> Dataset:
         (1, config.big_chat_messages),
         (config.chats, config.messages_per_chat),
         (config.delete_pool, 0),
+        (1, config.huge_chat_messages),
     ]:
         subprocess.run(
             [BIN / "chat-api", "seed", "--chats", str(chats), "--messages", str(messages)],
@@ -220,6 +226,7 @@ def seed(database_url: str, config: Config) -> Dataset:
     big, chats = config.big_chat_messages, config.chats * config.messages_per_chat
     return Dataset(
         big_chat=1,
+        huge_chat=2 + config.chats + config.delete_pool,
         chats=(2, 1 + config.chats),
         delete_pool=(2 + config.chats, 1 + config.chats + config.delete_pool),
         big_messages=(1, big),
@@ -417,6 +424,17 @@ def measure(config: Config) -> dict[str, Any]:
                     flush=True,
                 )
             paging = asyncio.run(page_through(base, data.big_chat))
+            big = asyncio.run(
+                measure_big(
+                    base,
+                    big_chat=data.big_chat,
+                    big_last=data.big_messages[1],
+                    huge_chat=data.huge_chat,
+                    huge_messages=config.huge_chat_messages,
+                    chats=1 + config.chats + config.delete_pool,
+                )
+            )
+            print(f"bench: big operations: {big}", flush=True)
 
         bare_port = free_port()
         bare = [
@@ -444,6 +462,7 @@ def measure(config: Config) -> dict[str, Any]:
         "paths": results,
         "http_ceiling": http_ceiling,
         "paging": paging,
+        "big": big,
         "peak_worker_rss_mb": rss.peak_mb,
     }
 
@@ -477,6 +496,7 @@ def targets(report: dict[str, Any]) -> list[tuple[str, str, bool]]:
          paging_growth <= 1.5),
         ("worker RSS < 150 MB", f"{report['peak_worker_rss_mb']:.0f} MB",
          report["peak_worker_rss_mb"] < 150),
+        *big_targets(report["big"]),
     ]  # fmt: skip
 
 

@@ -46,7 +46,16 @@ def test_bench_smoke_mode_measures_every_path(tmp_path: Path) -> None:
     assert set(stacks) == {"open chat (latest 20)", "post message"}
     assert all(stack["rps"] > 0 and stack["errors"] == 0 for stack in stacks.values())
     assert report["paging"]["pages"] > 1
+    big = report["big"]
+    assert big["marked"] == 2_000, "the big chat was marked read in full"
+    assert big["mark_read_ms"] > 0
+    assert big["post_meanwhile_ms"] > 0
+    assert big["stats_p50_ms"] > 0
+    assert big["search_p50_ms"] > 0
+    assert big["deleted"], "the huge chat could be deleted"
     assert 0 < report["peak_worker_rss_mb"] < 1024
     table = (tmp_path / "latest.md").read_text()
     assert "| open chat (latest 20) |" in table
+    assert "messages read ≤ 50 ms" in table
+    assert "-message chat succeeds" in table
     assert (tmp_path / "latest.png").read_bytes().startswith(b"\x89PNG")

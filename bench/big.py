@@ -1,0 +1,101 @@
+"""The big operations a DBA asks about, measured through the running service on the
+benchmark's data: marking the 1M-message chat read (and a post into it meanwhile), its
+statistics over its whole range, title search over the chats table after many runs on each
+pooled connection, and deleting a chat of several million messages."""
+
+import asyncio
+import statistics
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+
+SEARCHES_PER_CONNECTION = 100
+POOL_SIZE = 10  # DB_POOL_MAX_SIZE's default: every pooled connection gets its runs
+MEASURED = 200
+
+
+@dataclass
+class BigFigures:
+    mark_read_ms: float
+    marked: int
+    post_meanwhile_ms: float
+    stats_p50_ms: float
+    search_chats: int
+    search_p50_ms: float
+    delete_messages: int
+    delete_s: float
+    deleted: bool
+
+
+async def _timed(
+    session: aiohttp.ClientSession, method: str, path: str, **kwargs: Any
+) -> tuple[float, Any]:
+    started = time.perf_counter()
+    async with session.request(method, path, **kwargs) as response:
+        body = await response.json() if response.status != 204 else None
+        response.raise_for_status()
+    return (time.perf_counter() - started) * 1000, body
+
+
+async def _mark_read(
+    session: aiohttp.ClientSession, chat: int, up_to: int
+) -> tuple[float, int, float]:
+    """Marks the whole chat read and posts into it at the same moment."""
+    (mark_ms, marked), (post_ms, _) = await asyncio.gather(
+        _timed(session, "POST", f"/chats/{chat}/read", json={"up_to_id": up_to}),
+        _timed(session, "POST", f"/chats/{chat}/messages", json={"text": "while marking"}),
+    )
+    return mark_ms, int(marked["updated"]), post_ms
+
+
+async def _search(session: aiohttp.ClientSession, text: str) -> float:
+    async def runs(count: int) -> list[float]:
+        return [
+            (await _timed(session, "GET", "/chats", params={"q": text}))[0] for _ in range(count)
+        ]
+
+    # Warm-up: concurrent clients, so each pooled connection runs the statement many times.
+    await asyncio.gather(*(runs(SEARCHES_PER_CONNECTION) for _ in range(POOL_SIZE)))
+    return statistics.median(await runs(MEASURED))
+
+
+async def measure_big(
+    base: str, *, big_chat: int, big_last: int, huge_chat: int, huge_messages: int, chats: int
+) -> BigFigures:
+    timeout = aiohttp.ClientTimeout(total=None)
+    async with aiohttp.ClientSession(base, timeout=timeout) as session:
+        mark_ms, marked, post_ms = await _mark_read(session, big_chat, big_last)
+        stats = [(await _timed(session, "GET", f"/chats/{big_chat}/stats"))[0] for _ in range(20)]
+        search_ms = await _search(session, "Chat 39999")
+        started = time.perf_counter()
+        async with session.delete(f"/chats/{huge_chat}") as response:
+            deleted = response.status == 204
+        delete_s = time.perf_counter() - started
+    return BigFigures(
+        mark_read_ms=mark_ms,
+        marked=marked,
+        post_meanwhile_ms=post_ms,
+        stats_p50_ms=statistics.median(stats),
+        search_chats=chats,
+        search_p50_ms=search_ms,
+        delete_messages=huge_messages,
+        delete_s=delete_s,
+        deleted=deleted,
+    )
+
+
+def big_targets(big: BigFigures) -> list[tuple[str, str, bool]]:
+    return [
+        (f"mark {big.marked:,} messages read ≤ 50 ms; a post into that chat meanwhile ≤ 20 ms",
+         f"{big.mark_read_ms:.1f} / {big.post_meanwhile_ms:.1f} ms",
+         big.mark_read_ms <= 50 and big.post_meanwhile_ms <= 20),
+        ("stats of the 1M-message chat over its whole range ≤ 10 ms (p50)",
+         f"{big.stats_p50_ms:.1f} ms", big.stats_p50_ms <= 10),
+        (f"title search over {big.search_chats:,} chats: p50 ≤ 5 ms after "
+         f"{SEARCHES_PER_CONNECTION} runs per connection",
+         f"{big.search_p50_ms:.1f} ms", big.search_p50_ms <= 5),
+        (f"delete a {big.delete_messages:,}-message chat succeeds",
+         f"{big.delete_s:.1f} s" if big.deleted else "failed", big.deleted),
+    ]  # fmt: skip
