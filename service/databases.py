@@ -10,7 +10,7 @@ import asyncpg
 
 from service import consistency
 from service.errors import DatabaseReadOnly, DatabaseUnavailable
-from service.gate import NONE, Call, Gate
+from service.gate import NONE, UNAVAILABLE_ERRORS, Call, Gate
 from service.queries import Queries
 from service.replicas import ReplicaSet
 
@@ -36,11 +36,18 @@ class Databases:
             result = await self.primary.run_on(connection, call, settings)
             state = consistency.current.get()
             if state is not None and self.replicas is not None:
-                # After the commit, so a replica at this position has the write.
-                state.written = await self.primary.run_on(
-                    connection, self._queries.current_wal_position
-                )
+                state.written = await self._position_after_write(connection)
         return result
+
+    async def _position_after_write(self, connection: asyncpg.Connection) -> int:
+        """The primary's WAL position, read after the commit, so a replica at this position
+        has the write. The write has succeeded whatever happens here: a failure to read it
+        costs the client its token (a 503 would make it retry a write that happened)."""
+        try:
+            return int(await self.primary.run_on(connection, self._queries.current_wal_position))
+        except (asyncpg.PostgresError, *UNAVAILABLE_ERRORS) as exc:
+            logger.warning("no WAL position after a write: %r", exc)
+            return 0
 
     async def read(self, call: Call[T], settings: Mapping[str, str] = NONE) -> T:
         state = consistency.current.get()

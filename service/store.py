@@ -225,7 +225,15 @@ class Store:
     async def mark_read(self, *, chat_id: int, up_to_id: int) -> ReadMarked:
         """Marks the chat's messages with ids up to up_to_id as read."""
         _require_chat_id(chat_id)
-        row = await self._write(self._queries.mark_read, chat_id, up_to_id)
+
+        async def mark(db: asyncpg.Connection) -> Any:
+            # Two statements: mark_read alone would lock the chat while a post held it, then
+            # count the unread messages in a snapshot from before that post committed.
+            async with db.transaction():
+                await self._queries.lock_chat(db, chat_id)
+                return await self._queries.mark_read(db, chat_id, up_to_id)
+
+        row = await self.databases.write(mark)
         if row is None:
             raise ChatNotFound(chat_id)
         return ReadMarked(updated=row["updated"], unread_count=row["unread_count"])

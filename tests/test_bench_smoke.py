@@ -52,6 +52,7 @@ def test_bench_smoke_mode_measures_every_path(tmp_path: Path) -> None:
     assert big["post_meanwhile_ms"] > 0
     assert big["stats_p50_ms"] > 0
     assert big["search_p50_ms"] > 0
+    assert big["search_common_p50_ms"] > 0
     assert big["deleted"], "the huge chat could be deleted"
     assert 0 < report["peak_worker_rss_mb"] < 1024
     table = (tmp_path / "latest.md").read_text()

@@ -177,3 +177,22 @@ async def test_deleting_a_chat_with_read_and_unread_messages(
     assert (await client.delete(f"/chats/{chat['id']}")).status == 204
     assert await test_queries.count_unread(db, chat["id"]) is None
     assert (await client.post(f"/chats/{chat['id']}/read", json={"up_to_id": 1})).status == 404
+
+
+async def test_a_mark_that_waited_for_a_post_still_counts_it(
+    client: Client, db: asyncpg.Connection, test_queries: Queries
+) -> None:
+    """A post holding the chat row when the mark arrives commits first; the mark must count
+    the new message as still unread (found by the benchmark: unread_count 0, one unread)."""
+    chat = await create_chat(client)
+    await post_message(client, chat["id"], "first")
+    transaction = db.transaction()
+    await transaction.start()
+    await test_queries.insert_messages_series(db, chat["id"], 1)  # holds the chat row
+    marking = asyncio.create_task(_mark(client, chat["id"], 10**12))
+    await asyncio.sleep(0.3)
+    await transaction.commit()
+    marked = await marking
+    counts = await test_queries.count_unread(db, chat["id"])
+    assert counts["unread_count"] == counts["unread"]
+    assert marked["unread_count"] == counts["unread"] == 0, "both messages existed: both read"

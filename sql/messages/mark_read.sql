@@ -4,8 +4,9 @@
 -- moves forward, and never past the newest message (one posted later with a smaller id than
 -- up_to_id is still unread). unread_count is recounted from the messages above the new
 -- position, so the cost is what stays unread, not what is marked; marking a chat up to its
--- newest message reads two index entries. The chat row is locked for that moment, as every
--- statement that writes a chat's messages does, so marking and posting keep their order.
+-- newest message reads two index entries. Run it after lock_chat in the same transaction: the
+-- chat row is then locked (as posting locks it) before this statement's snapshot is taken, so
+-- the count sees every post that committed first, and later posts wait for the mark.
 -- $1 chat_id bigint
 -- $2 up_to_id bigint: the newest message to mark; messages with a larger id stay as they are
 -- returns: updated (how many messages changed from unread to read) and unread_count (what is
