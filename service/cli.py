@@ -51,7 +51,8 @@ async def _store(settings: Settings) -> AsyncIterator[Store]:
     queries = load_queries(sql_dir())
     pool = await create_pool(settings, queries)
     try:
-        yield Store(Databases(gate(settings, pool, queries), queries, None), queries)
+        databases = Databases(gate(settings, pool, queries), queries, None)
+        yield Store(databases, queries, delete_timeout=settings.db_delete_timeout)
     finally:
         await pool.close()
 
@@ -152,7 +153,8 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:
 def _dev(args: argparse.Namespace) -> int:
     """`make run`: DATABASE_URL when set, else the private server under --data-dir, started
     for this run (and stopped with it) unless one was already running there."""
-    url = configured_database_url()
+    configured = configured_database_url()
+    url = configured
     started_here = False
     data_dir = args.data_dir.resolve()
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
@@ -164,7 +166,7 @@ def _dev(args: argparse.Namespace) -> int:
         configure_logging(settings)
         if started_here:
             logger.info("started a private PostgreSQL in %s (stopped with the server)", data_dir)
-        elif not configured_database_url():
+        elif configured is None:
             logger.info("using the private PostgreSQL already running in %s", data_dir)
         if _migrate(settings, argparse.Namespace(rollback=False)) != 0:
             return 1

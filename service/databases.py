@@ -9,7 +9,7 @@ from typing import TypeVar
 import asyncpg
 
 from service import consistency
-from service.errors import DatabaseReadOnly, DatabaseUnavailable
+from service.errors import DatabaseUnavailable
 from service.gate import NONE, UNAVAILABLE_ERRORS, Call, Gate
 from service.queries import Queries
 from service.replicas import ReplicaSet
@@ -61,8 +61,6 @@ class Databases:
                 self.replicas.mark_unavailable(replica)
         try:
             return await self.primary.run(call, settings)
-        except DatabaseReadOnly:
-            raise
         except DatabaseUnavailable:
             # Degraded: the primary is down, so a replica answers even if it has not replayed
             # this client's last write (an older answer beats none).

@@ -63,9 +63,7 @@ def _require_chat_id(chat_id: int) -> None:
 class Store:
     """Chats and messages in PostgreSQL."""
 
-    def __init__(
-        self, databases: Databases, queries: Queries, *, delete_timeout: float = 600.0
-    ) -> None:
+    def __init__(self, databases: Databases, queries: Queries, *, delete_timeout: float) -> None:
         self.databases = databases
         self._queries = queries
         self._delete_timeout = delete_timeout
