@@ -42,6 +42,20 @@ class AnchorNotFound(NotFound):
         self.chat_id = chat_id
 
 
+class Forbidden(DomainError):
+    code = "forbidden"
+
+
+class OriginNotAllowed(Forbidden):
+    """A browser page from another site opened a WebSocket (CORS does not guard those)."""
+
+    code = "origin_not_allowed"
+
+    def __init__(self, origin: str) -> None:
+        super().__init__(f"Origin {origin!r} is not allowed (CORS_ORIGINS)")
+        self.origin = origin
+
+
 class IdempotencyKeyReused(DomainError):
     """An Idempotency-Key came back with a different request body."""
 

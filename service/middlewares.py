@@ -10,7 +10,13 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from service.appkeys import METRICS, REQUEST_ID, SETTINGS
-from service.errors import DatabaseUnavailable, DomainError, IdempotencyKeyReused, NotFound
+from service.errors import (
+    DatabaseUnavailable,
+    DomainError,
+    Forbidden,
+    IdempotencyKeyReused,
+    NotFound,
+)
 from service.logs import current_request_id
 from service.models import ErrorBody, ValidationErrorBody, ValidationIssue
 from service.parsing import RequestValidationError, UnsupportedMediaType
@@ -23,7 +29,11 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # A client's id is kept only when it is short and printable, so it cannot forge log lines.
 _SANE_REQUEST_ID = re.compile(r"[\x21-\x7e]{1,128}")
 
-_DOMAIN_STATUS: dict[type[DomainError], int] = {NotFound: 404, DatabaseUnavailable: 503}
+_DOMAIN_STATUS: dict[type[DomainError], int] = {
+    Forbidden: 403,
+    NotFound: 404,
+    DatabaseUnavailable: 503,
+}
 
 
 def _request_id_from(request: web.Request) -> str:

@@ -220,6 +220,14 @@ class Store:
                 raise AnchorNotFound(anchor, chat_id)
         return MessageList.model_validate_json(row["messages"])
 
+    async def messages_since(self, *, chat_id: int, after_id: int, limit: int) -> MessageList:
+        """The chat's messages with ids above after_id, oldest first (a live feed's catch-up)."""
+        _require_chat_id(chat_id)
+        document = await self._read(self._queries.list_messages_since, chat_id, after_id, limit)
+        if document is None:
+            raise ChatNotFound(chat_id)
+        return MessageList.model_validate_json(document)
+
     async def mark_read(self, *, chat_id: int, up_to_id: int) -> ReadMarked:
         """Marks the chat's messages with ids up to up_to_id as read."""
         _require_chat_id(chat_id)

@@ -14,9 +14,9 @@ import asyncpg
 import psutil
 import pytest
 
+from service import feed
 from service.appkeys import EVENTS
 from service.queries import Queries
-from service.views import events as event_views
 from tests.conftest import Client, create_chat, post_message
 from tests.live import free_port, start_service, stop
 
@@ -89,10 +89,85 @@ async def test_missing_chat_and_bad_last_event_id(client: Client) -> None:
     beyond_bigint = await client.get(f"/chats/{2**63}/events")
     assert beyond_bigint.status == 404
     chat = await create_chat(client)
-    bad = await client.get(f"/chats/{chat['id']}/events", headers={"Last-Event-ID": "x1"})
-    assert bad.status == 422
-    foreign = await client.get(f"/chats/{chat['id']}/events", headers={"Last-Event-ID": "77777"})
-    assert foreign.status == 404
+    for bad_id in ("x1", "-1", "5.5", "9" * 5000):
+        bad = await client.get(f"/chats/{chat['id']}/events", headers={"Last-Event-ID": bad_id})
+        assert bad.status == 422, bad_id
+        assert (await bad.json())["detail"][0]["loc"] == ["header", "Last-Event-ID"]
+
+
+async def test_last_event_id_zero_replays_the_chat_from_its_first_message_page_by_page(
+    client: Client,
+) -> None:
+    chat = await create_chat(client)
+    texts = [f"m{n}" for n in range(feed.CATCH_UP_PAGE + 30)]  # more than one catch-up page
+    posted = await client.post(
+        f"/chats/{chat['id']}/messages/bulk", json={"messages": [{"text": t} for t in texts]}
+    )
+    assert posted.status == 201
+    for last_id in ("0", "0.0"):
+        headers = {"Last-Event-ID": last_id}
+        async with client.get(f"/chats/{chat['id']}/events", headers=headers) as stream:
+            replayed = await read_events(stream, len(texts))
+        assert [data["text"] for _, _, data in replayed] == texts
+
+
+async def test_an_empty_chat_followed_from_zero_gets_its_first_message(client: Client) -> None:
+    chat = await create_chat(client)
+    headers = {"Last-Event-ID": "0"}
+    async with client.get(f"/chats/{chat['id']}/events", headers=headers) as stream:
+        await asyncio.sleep(0.2)
+        first = await post_message(client, chat["id"], "first")
+        [(_, event_id, data)] = await read_events(stream, 1)
+    assert (int(event_id), data) == (first["id"], first)
+
+
+async def test_a_last_event_id_need_not_exist(client: Client) -> None:
+    chat, other = await create_chat(client), await create_chat(client)
+    await post_message(client, chat["id"], "before")
+    elsewhere = await post_message(client, other["id"], "another chat's")
+    after = await post_message(client, chat["id"], "after")
+    headers = {"Last-Event-ID": str(elsewhere["id"])}
+    async with client.get(f"/chats/{chat['id']}/events", headers=headers) as stream:
+        [(_, _, data)] = await read_events(stream, 1)
+    assert data == after
+
+
+def _abort(response: aiohttp.ClientResponse) -> None:
+    assert response.connection is not None
+    assert response.connection.transport is not None
+    response.connection.transport.abort()
+
+
+async def test_clients_that_leave_are_a_normal_end_not_an_error(
+    database_url: str, tmp_path: Path
+) -> None:
+    port = free_port()
+    process = start_service(database_url, port, tmp_path)  # the access log is on
+    log = tmp_path / f"chat-api-{port}.log"
+    try:
+        async with aiohttp.ClientSession(f"http://127.0.0.1:{port}") as http:
+            chat = await (await http.post("/chats", json={"title": "tabs"})).json()
+            stream = await http.get(f"/chats/{chat['id']}/events")
+            socket = await http.ws_connect(f"/chats/{chat['id']}/ws")
+            await asyncio.sleep(0.3)
+            for response in (stream, socket._response):  # closed tabs: no goodbye
+                _abort(response)
+            for n in range(3):  # the server finds out when it writes
+                await http.post(f"/chats/{chat['id']}/messages", json={"text": f"m{n}"})
+                await asyncio.sleep(0.2)
+            deadline = time.monotonic() + 10
+            while "/events 200" not in log.read_text() and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
+            metrics = await (await http.get("/metrics")).text()
+    finally:
+        stop(process)
+    lines = log.read_text()
+    assert "ERROR" not in lines
+    assert "Traceback" not in lines
+    assert f"GET /chats/{chat['id']}/events 200" in lines
+    assert " 500 " not in lines
+    assert 'status="500"' not in metrics
+    assert 'route="/chats/{chat_id}/events",status="200"' in metrics
 
 
 @pytest.fixture
@@ -171,7 +246,7 @@ async def test_a_long_absence_is_caught_up_in_pages_and_in_order(client: Client)
 async def test_quiet_streams_get_keep_alive_comments(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(event_views, "HEARTBEAT_SECONDS", 0.1)
+    monkeypatch.setattr(feed, "HEARTBEAT_SECONDS", 0.1)
     chat = await create_chat(client)
     async with client.get(f"/chats/{chat['id']}/events") as stream:
         line = await asyncio.wait_for(stream.content.readline(), 5)
