@@ -1,6 +1,7 @@
 """Pydantic models: they validate every request body and shape every response body."""
 
 import datetime as dt
+import math
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -11,11 +12,13 @@ from pydantic import (
     ConfigDict,
     Field,
     RootModel,
+    Strict,
     StringConstraints,
     WithJsonSchema,
     create_model,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 TITLE_MAX_LENGTH = 200
 # The largest bigint: ids, offsets and anchors beyond it cannot name a row.
@@ -35,20 +38,15 @@ def _storable_in_postgres(value: str) -> str:
     return value
 
 
-# Exactly the characters str.strip() removes (str.isspace()), spelled out: \s means different
-# sets in Python and in ECMA-262 (JSON Schema's regex flavour), e.g. for U+0085.
-_SPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-
-
 def _trimmed_text_schema(max_length: int) -> dict[str, Any]:
-    """JSON Schema cannot say "after trimming" with maxLength, so the document states the same
-    rule as a pattern: what a client may send, not what is stored."""
-    edge = rf"[^{_SPACE}\x00]"
+    """The rule in words: JSON Schema cannot say "after trimming", and a pattern spelling it
+    out is unreadable (and \\s means different sets in Python and ECMA-262)."""
     return {
         "type": "string",
-        "pattern": rf"^[{_SPACE}]*{edge}(?:[^\x00]{{0,{max_length - 2}}}{edge})?[{_SPACE}]*$",
-        "description": f"1-{max_length} characters (Unicode code points) after trimming "
-        "surrounding whitespace; no NUL characters.",
+        "minLength": 1,
+        "description": f"1-{max_length} characters (Unicode code points) once surrounding "
+        "whitespace is trimmed (what Python's str.strip() removes); whitespace alone is "
+        "refused, and so is the NUL character (\\u0000).",
     }
 
 
@@ -72,13 +70,13 @@ MessageText = Annotated[
 class ChatCreate(BaseModel):
     """Body of `POST /chats`. Surrounding whitespace is trimmed before the length check."""
 
-    title: Title = Field(examples=["Weekend plans"])
+    title: Title = Field(examples=["Планы на выходные"])
 
 
 class MessageCreate(BaseModel):
     """Body of `POST /chats/{chat_id}/messages`. Surrounding whitespace is trimmed first."""
 
-    text: MessageText = Field(examples=["Hello, everyone!"])
+    text: MessageText = Field(examples=["Привет! Встречаемся в субботу в 10:00?"])
 
 
 BULK_MAX_MESSAGES = 1000
@@ -90,32 +88,63 @@ class MessagesBulkCreate(BaseModel):
     messages: list[MessageCreate] = Field(min_length=1, max_length=BULK_MAX_MESSAGES)
 
 
+def _stored_at() -> Any:
+    return Field(
+        description="When it was stored, in UTC (microseconds; none on a whole second).",
+        examples=["2026-11-27T09:30:12.345678Z"],
+    )
+
+
 class ChatPublic(BaseModel):
     model_config = ConfigDict(title="Chat")
 
-    id: int
-    title: str
-    created_at: datetime
-    message_count: int = Field(description="Exact number of messages in the chat.")
-    unread_count: int = Field(description="Exact number of its messages not marked as read.")
+    id: int = Field(examples=[42])
+    title: str = Field(examples=["Планы на выходные"])
+    created_at: datetime = _stored_at()
+    message_count: int = Field(description="Exact number of messages in the chat.", examples=[3])
+    unread_count: int = Field(
+        description="Exact number of its messages not marked as read.", examples=[1]
+    )
 
 
 class MessagePublic(BaseModel):
     model_config = ConfigDict(title="Message")
 
-    id: int
-    chat_id: int
-    text: str
-    created_at: datetime
-    is_read: bool = Field(description="Marked as read by `POST /chats/{chat_id}/read`.")
+    id: int = Field(examples=[1017])
+    chat_id: int = Field(examples=[42])
+    text: str = Field(examples=["Привет! Встречаемся в субботу в 10:00?"])
+    created_at: datetime = _stored_at()
+    is_read: bool = Field(
+        description="Marked as read by `POST /chats/{chat_id}/read`.", examples=[False]
+    )
+
+
+def _whole_number(value: object) -> object:
+    # JSON Schema counts 5.0 as an integer, and FastAPI (pydantic's lax mode) accepted it.
+    if isinstance(value, float) and math.isfinite(value):
+        if not value.is_integer():
+            raise PydanticCustomError(
+                "int_from_float",
+                "Input should be a valid integer, got a number with a fractional part",
+            )
+        return int(value)
+    return value
+
+
+# A JSON number without a fractional part (5 or 5.0); strings and booleans are refused.
+JsonInt = Annotated[int, Strict(), BeforeValidator(_whole_number)]
+
+
+class ChatDeletedData(BaseModel):
+    """The data of a live feed's `chat_deleted` event."""
+
+    chat_id: int = Field(examples=[42])
 
 
 class ReadMarker(BaseModel):
     """Body of `POST /chats/{chat_id}/read`."""
 
-    model_config = ConfigDict(strict=True)
-
-    up_to_id: int = Field(
+    up_to_id: JsonInt = Field(
         ge=1,
         le=MAX_BIGINT,
         description="Marks every message of the chat with an id up to this one (inclusive).",
@@ -134,15 +163,15 @@ class ChatWithMessages(BaseModel):
 
 
 class DayCount(BaseModel):
-    date: dt.date = Field(description="A UTC day.")
-    count: int
+    date: dt.date = Field(description="A UTC day.", examples=["2026-11-27"])
+    count: int = Field(examples=[3])
 
 
 class ChatStats(BaseModel):
     chat_id: int
     message_count: int = Field(description="Messages in the range.")
-    first_message_at: datetime | None
-    last_message_at: datetime | None
+    first_message_at: datetime | None = Field(examples=["2026-11-27T09:30:12.345678Z"])
+    last_message_at: datetime | None = Field(examples=["2026-11-27T18:02:45Z"])
     per_day: list[DayCount] = Field(description="Messages per UTC day, days without none left out.")
 
 

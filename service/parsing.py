@@ -26,9 +26,9 @@ class UnsupportedMediaType(Exception):
     """The request body is not declared as JSON."""
 
 
-def _issues(errors: list[ErrorDetails], location: str) -> list[ValidationIssue]:
+def _issues(errors: list[ErrorDetails], *location: str | int) -> list[ValidationIssue]:
     return [
-        ValidationIssue(loc=[location, *error["loc"]], msg=error["msg"], type=error["type"])
+        ValidationIssue(loc=[*location, *error["loc"]], msg=error["msg"], type=error["type"])
         for error in errors
     ]
 
@@ -68,15 +68,17 @@ def read_query(request: web.Request, model: type[M]) -> M:
         raise RequestValidationError(_issues(exc.errors(), "query")) from None
 
 
-def path_int(request: web.Request, name: str) -> int:
+def parse_int(raw: str, loc: list[str | int], adapter: TypeAdapter[int] = _INT) -> int:
+    """An integer from URL or header text, read as query parameters are: "5" and "5.0" are 5,
+    "5.5" is refused."""
     try:
-        return _INT.validate_python(request.match_info[name])
+        return adapter.validate_python(raw)
     except ValidationError as exc:
-        issues = [
-            ValidationIssue(loc=["path", name], msg=error["msg"], type=error["type"])
-            for error in exc.errors()
-        ]
-        raise RequestValidationError(issues) from None
+        raise RequestValidationError(_issues(exc.errors(), *loc)) from None
+
+
+def path_int(request: web.Request, name: str) -> int:
+    return parse_int(request.match_info[name], ["path", name])
 
 
 _SANE_HEADER = re.compile(r"[\x21-\x7e]{1,255}")

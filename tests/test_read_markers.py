@@ -104,6 +104,18 @@ async def test_unknown_chat_is_404(client: Client) -> None:
         )
 
 
+async def test_a_whole_number_float_is_an_integer(client: Client) -> None:
+    chat = await create_chat(client)
+    first = await post_message(client, chat["id"])
+    await post_message(client, chat["id"])
+    response = await client.post(f"/chats/{chat['id']}/read", json={"up_to_id": float(first["id"])})
+    assert response.status == 200
+    assert await response.json() == {"updated": 1, "unread_count": 1}
+    fraction = await client.post(f"/chats/{chat['id']}/read", json={"up_to_id": 1.5})
+    [issue] = (await fraction.json())["detail"]
+    assert (issue["loc"], issue["type"]) == (["body", "up_to_id"], "int_from_float")
+
+
 @pytest.mark.parametrize(
     "body",
     [
