@@ -19,10 +19,16 @@ REF_TEMPLATE = "#/components/schemas/{model}"
 H = TypeVar("H")
 
 
-def documented(**operation: Any) -> Callable[[H], H]:
-    """aiohttp-apispec's `@docs`, typed. `query="<QueryModels field>"` documents that model's
+def documented(
+    operation_id: str, *, summary: str, description: str, **operation: Any
+) -> Callable[[H], H]:
+    """aiohttp-apispec's `@docs`, typed. operation_id is the verb_noun name generated clients
+    give the call (`create_chat`). `query="<QueryModels field>"` documents that model's
     fields as query parameters."""
-    return cast(Callable[[H], H], docs(**operation))
+    return cast(
+        Callable[[H], H],
+        docs(operationId=operation_id, summary=summary, description=description, **operation),
+    )
 
 
 def json_content(model: type[BaseModel]) -> dict[str, Any]:
@@ -69,7 +75,38 @@ NOT_MODIFIED = {
     }
 }
 
+API_DESCRIPTION = """Chats and their messages over REST.
+
+Every error is JSON: `{"detail": "...", "code": "...", "request_id": "..."}`, except \
+validation errors (422), which keep FastAPI's shape \
+`{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}`. Every answer carries \
+`X-Request-ID` (yours when you send a sane one). Lists page by keyset \
+(`before_id`, `after_id`) and a full page has an RFC 8288 `Link` header to the next one. \
+Texts are trimmed of surrounding whitespace before their length is checked. Integers may be \
+sent as whole-number floats (`5.0`); `5.5` is refused."""
+
+TAGS = [
+    {
+        "name": "chats",
+        "description": "Create, list and search chats; open one with its latest messages; "
+        "statistics; delete a chat with everything in it.",
+    },
+    {
+        "name": "messages",
+        "description": "Post messages (one, idempotently, or up to 1,000 at once), list and "
+        "get them, mark them read, and follow a chat live (Server-Sent Events or WebSocket).",
+    },
+    {
+        "name": "health",
+        "description": "Liveness and readiness probes, the version, and Prometheus metrics.",
+    },
+]
+
 ERROR_RESPONSES: dict[int, dict[str, Any]] = {
+    403: {
+        "description": "Not allowed (e.g. a WebSocket from a page on another site)",
+        **json_content(ErrorBody),
+    },
     404: {"description": "No such chat or message", **json_content(ErrorBody)},
     413: {"description": "Body larger than BODY_LIMIT", **json_content(ErrorBody)},
     415: {"description": "Content-Type is not JSON", **json_content(ErrorBody)},
@@ -94,6 +131,9 @@ class OpenAPIBuilder(AiohttpApiSpec):  # type: ignore[misc]
             version=package_version,
             openapi_version="3.1.0",
             plugins=(self.plugin,),
+            info={"description": API_DESCRIPTION, "license": {"name": "MIT", "identifier": "MIT"}},
+            servers=[{"url": "/", "description": "This server"}],
+            tags=TAGS,
         )
         self._query_models = query_models
         self._models: set[type[BaseModel]] = set()
@@ -108,6 +148,8 @@ class OpenAPIBuilder(AiohttpApiSpec):  # type: ignore[misc]
     def _update_paths(self, data: dict[str, Any], method: str, url_path: str) -> None:
         operation = copy.deepcopy(data)
         operation.pop("produces", None)
+        # Open to every caller: no credential is asked for.
+        operation["security"] = []
         query = operation.pop("query", None)
         if query is not None:
             operation["parameters"].extend(

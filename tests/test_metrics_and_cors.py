@@ -108,3 +108,22 @@ async def test_unknown_methods_share_one_label(client: Client) -> None:
     }
     assert "other" in methods
     assert not methods & {"PROPFIND", "MKCOL", "LOCK"}
+
+
+async def test_cors_exposes_every_header_documented_for_clients(make_client: MakeClient) -> None:
+    client = await make_client(cors_origins=["https://app.example"])
+    response = await client.get("/chats", headers={"Origin": "https://app.example"})
+    exposed = {
+        name.strip() for name in response.headers["Access-Control-Expose-Headers"].split(",")
+    }
+    assert {"Location", "X-Request-ID", "Link", "ETag", "Idempotent-Replayed"} <= exposed
+    # Every response header the OpenAPI document declares, whichever route adds it later.
+    document = await (await client.get("/openapi.json")).json()
+    declared = {
+        header
+        for path in document["paths"].values()
+        for operation in path.values()
+        for answer in operation["responses"].values()
+        for header in answer.get("headers", {})
+    }
+    assert declared - {"Upgrade"} <= exposed

@@ -30,8 +30,11 @@ CHAT_ID = path_id("chat_id", "Id of the chat.")
 
 
 @documented(
+    "create_chat",
     tags=["chats"],
     summary="Create a chat",
+    description="The title is trimmed of surrounding whitespace, then must be 1-200 characters. "
+    "The answer is the new chat, with its `Location`.",
     requestBody=json_body(ChatCreate),
     responses={
         201: {
@@ -49,8 +52,11 @@ async def create_chat(request: web.Request) -> web.Response:
 
 
 @documented(
+    "list_chats",
     tags=["chats"],
     summary="List chats in creation order, optionally searching titles (q)",
+    description="Keyset paging with `after_id`/`before_id` (or `skip`); a full page carries a "
+    "`Link` header to the next one. `q` keeps chats whose title contains it, ignoring case.",
     parameters=[IF_NONE_MATCH],
     query="chats_page",
     responses={
@@ -84,8 +90,11 @@ async def list_chats(request: web.Request) -> web.Response:
 
 
 @documented(
+    "get_chat",
     tags=["chats"],
     summary="Open a chat with its latest messages, newest first",
+    description="The chat (with exact `message_count` and `unread_count`) and its `limit` "
+    "latest messages. Send the `ETag` back in `If-None-Match` to get a 304 while nothing changed.",
     parameters=[CHAT_ID, IF_NONE_MATCH],
     query="latest_messages",
     responses={
@@ -106,8 +115,11 @@ async def get_chat(request: web.Request) -> web.Response:
 
 
 @documented(
+    "delete_chat",
     tags=["chats"],
     summary="Delete a chat and all its messages",
+    description="Its messages go with it (`ON DELETE CASCADE`); live feeds of the chat get "
+    "`chat_deleted` and end.",
     parameters=[CHAT_ID],
     responses={204: {"description": "Deleted"}, **error_responses(404, 422, 503)},
 )
@@ -118,6 +130,7 @@ async def delete_chat(request: web.Request) -> web.Response:
 
 
 @documented(
+    "get_chat_stats",
     tags=["chats"],
     summary="Message statistics of a chat in a time range",
     description="422 when start_date is after end_date.",

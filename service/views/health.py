@@ -27,8 +27,10 @@ DISTRIBUTION = "chat-api"
 
 
 @documented(
+    "get_health",
     tags=["health"],
     summary="The process is up (no database call)",
+    description="A liveness probe: answers while the event loop runs.",
     responses={200: {"description": "Alive", **json_content(HealthStatus)}},
 )
 async def health(request: web.Request) -> web.Response:
@@ -36,8 +38,11 @@ async def health(request: web.Request) -> web.Response:
 
 
 @documented(
+    "get_database_health",
     tags=["health"],
     summary="DATABASE_URL answers and takes writes; each database's state in the body",
+    description="A readiness probe: 200 while the primary answers within HEALTH_DB_TIMEOUT and "
+    "takes writes; replicas are reported but do not decide it.",
     responses={
         200: {"description": "The primary takes writes", **json_content(DatabasesHealthy)},
         503: {
@@ -71,8 +76,10 @@ async def health_db(request: web.Request) -> web.Response:
 
 
 @documented(
+    "get_version",
     tags=["health"],
     summary="Name and version of the running service",
+    description="`APP_NAME` and the installed package version.",
     responses={200: {"description": "Version", **json_content(VersionInfo)}},
 )
 async def health_version(request: web.Request) -> web.Response:

@@ -31,6 +31,7 @@ REPLAYED = "Idempotent-Replayed"
 
 
 @documented(
+    "create_message",
     tags=["messages"],
     summary="Post a message into a chat",
     description="With an `Idempotency-Key`, a retry with the same key and text returns the "
@@ -81,8 +82,11 @@ async def create_message(request: web.Request) -> web.Response:
 
 
 @documented(
+    "create_messages",
     tags=["messages"],
     summary="Post up to 1,000 messages into a chat at once, all or nothing",
+    description="One statement: every message is stored, in the given order, or none is. Each "
+    "text follows the rule of a single post.",
     parameters=[path_id("chat_id", "Id of the chat to post into.")],
     requestBody=json_body(MessagesBulkCreate),
     responses={
@@ -100,8 +104,11 @@ async def create_messages(request: web.Request) -> web.Response:
 
 
 @documented(
+    "list_messages",
     tags=["messages"],
     summary="List a chat's messages, newest first",
+    description="Keyset paging with `before_id` (older) and `after_id` (newer), or `skip`; a "
+    "full page carries a `Link` header to the next one.",
     parameters=[path_id("chat_id", "Id of the chat."), IF_NONE_MATCH],
     query="messages_page",
     responses={
@@ -137,8 +144,10 @@ async def list_messages(request: web.Request) -> web.Response:
 
 
 @documented(
+    "get_message",
     tags=["messages"],
     summary="Get one message",
+    description="Any message by its id, whichever chat it is in.",
     parameters=[path_id("message_id", "Id of the message.")],
     responses={
         200: {"description": "The message", **json_content(MessagePublic)},
@@ -152,6 +161,7 @@ async def get_message(request: web.Request) -> web.Response:
 
 
 @documented(
+    "mark_read",
     tags=["messages"],
     summary="Mark a chat's messages up to an id as read",
     description="Every message of the chat with an id up to `up_to_id` (inclusive) is marked "

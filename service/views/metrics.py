@@ -9,8 +9,11 @@ from service.routing import add_route
 
 
 @documented(
+    "get_metrics",
     tags=["health"],
     summary="Prometheus metrics of this worker process",
+    description="Request counts and latencies by route, database errors, pool use. Each worker "
+    "process answers for itself.",
     responses={
         200: {
             "description": "Prometheus text exposition format",

@@ -1,0 +1,189 @@
+"""A real browser (Debian's chromium, driven by playwright): the docs pages render from this
+origin alone, and pages on other sites follow a chat live only when CORS_ORIGINS allows them."""
+
+import asyncio
+import json
+import threading
+import urllib.request
+from collections.abc import AsyncIterator, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from subprocess import Popen
+from typing import Any
+
+import pytest
+from playwright.async_api import Browser, ConsoleMessage, Page, async_playwright
+
+from tests.external import program
+from tests.live import free_port, start_service, stop
+
+# What a page on another site runs: both live feeds of one chat, everything seen kept in
+# window.seen for the test to read.
+FOLLOWER_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>follower</title></head><body><script>
+const api = "%(api)s", chat = new URLSearchParams(location.search).get("chat");
+window.seen = {sse: [], ws: [], sseOpen: false, wsOpen: false, sseError: false,
+               wsError: false};
+const events = new EventSource(`${api}/chats/${chat}/events`);
+events.onopen = () => { seen.sseOpen = true; };
+events.onerror = () => { seen.sseError = true; };
+events.addEventListener("message", (e) => seen.sse.push(JSON.parse(e.data).text));
+const socket = new WebSocket(`${api.replace("http", "ws")}/chats/${chat}/ws`);
+socket.onopen = () => { seen.wsOpen = true; };
+socket.onerror = () => { seen.wsError = true; };
+socket.onmessage = (e) => {
+  const frame = JSON.parse(e.data);
+  if (frame.event === "message") seen.ws.push(frame.data.text);
+};
+</script></body></html>
+"""
+
+
+class PageServer:
+    """Another site: serves the follower page on its own port."""
+
+    def __init__(self, api: str) -> None:
+        page = (FOLLOWER_PAGE % {"api": api}).encode()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(page)))
+                self.end_headers()
+                self.wfile.write(page)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.port = free_port()
+        self.origin = f"http://127.0.0.1:{self.port}"
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def sites() -> Iterator[tuple[int, PageServer, PageServer]]:
+    """The API's port, a site CORS_ORIGINS names and one it does not."""
+    api_port = free_port()
+    api = f"http://127.0.0.1:{api_port}"  # another port: another origin
+    allowed, stranger = PageServer(api), PageServer(api)
+    yield api_port, allowed, stranger
+    allowed.close()
+    stranger.close()
+
+
+@pytest.fixture
+def api(
+    database_url: str, tmp_path: Path, sites: tuple[int, PageServer, PageServer]
+) -> Iterator[str]:
+    port, allowed, _ = sites
+    process: Popen[bytes] = start_service(
+        database_url, port, tmp_path, ACCESS_LOG="false", CORS_ORIGINS=allowed.origin
+    )
+    yield f"http://127.0.0.1:{port}"
+    stop(process)
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    chromium = program("chromium")
+    async with async_playwright() as playwright:
+        # Debian's chromium; nothing is downloaded.
+        launched = await playwright.chromium.launch(executable_path=chromium, headless=True)
+        yield launched
+        await launched.close()
+
+
+def _post(api: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    request = urllib.request.Request(
+        f"{api}{path}",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return dict(json.load(answer))
+
+
+class Watched:
+    """A page with every console error, page error and requested URL recorded."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+        page.on("request", lambda request: self.requests.append(request.url))
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
+
+@pytest.mark.parametrize(
+    ("path", "rendered"),
+    [
+        ("/docs", '.opblock-summary-path[data-path="/chats/{chat_id}/messages"]'),
+        ("/redoc", "h2 >> text=Post a message into a chat"),
+    ],
+)
+async def test_docs_render_with_no_error_and_no_other_host(
+    browser: Browser, api: str, path: str, rendered: str
+) -> None:
+    watched = Watched(await browser.new_page())
+    await watched.page.goto(f"{api}{path}")
+    await watched.page.wait_for_selector(rendered, timeout=20_000)
+    await watched.page.wait_for_load_state("networkidle")
+    assert watched.errors == []
+    elsewhere = [
+        url for url in watched.requests if not url.startswith((f"{api}/", "data:", "blob:"))
+    ]
+    assert elsewhere == []
+    assert any(url.endswith("/openapi.json") for url in watched.requests)
+
+
+async def _follow(browser: Browser, site: PageServer, chat_id: int) -> Watched:
+    watched = Watched(await browser.new_page())
+    await watched.page.goto(f"{site.origin}/?chat={chat_id}")
+    return watched
+
+
+async def test_an_allowed_site_follows_a_chat_over_both_feeds(
+    browser: Browser, api: str, sites: tuple[int, PageServer, PageServer]
+) -> None:
+    _, allowed, _ = sites
+    chat = _post(api, "/chats", {"title": "live"})
+    watched = await _follow(browser, allowed, chat["id"])
+    await watched.page.wait_for_function("seen.sseOpen && seen.wsOpen", timeout=10_000)
+    for text in ("first", "second"):
+        await asyncio.to_thread(_post, api, f"/chats/{chat['id']}/messages", {"text": text})
+    await watched.page.wait_for_function(
+        "seen.sse.length === 2 && seen.ws.length === 2", timeout=10_000
+    )
+    seen = await watched.page.evaluate("seen")
+    assert (seen["sse"], seen["ws"]) == (["first", "second"], ["first", "second"])
+    assert not seen["sseError"]
+    assert not seen["wsError"]
+
+
+async def test_a_site_not_allowed_gets_neither_feed(
+    browser: Browser, api: str, sites: tuple[int, PageServer, PageServer]
+) -> None:
+    _, _, stranger = sites
+    chat = _post(api, "/chats", {"title": "private"})
+    watched = await _follow(browser, stranger, chat["id"])
+    await watched.page.wait_for_function("seen.sseError && seen.wsError", timeout=10_000)
+    await asyncio.to_thread(_post, api, f"/chats/{chat['id']}/messages", {"text": "secret"})
+    await asyncio.sleep(1)
+    seen = await watched.page.evaluate("seen")
+    assert (seen["sse"], seen["ws"], seen["wsOpen"]) == ([], [], False)
+    # The browser says why: CORS for the stream, the server's 403 for the WebSocket.
+    assert any("CORS" in error for error in watched.errors), watched.errors
+    assert any("403" in error for error in watched.errors), watched.errors

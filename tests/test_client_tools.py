@@ -1,0 +1,216 @@
+"""What client authors run against the live /openapi.json: a Python client generated with
+openapi-python-client, driven through every operation, and the Redocly and Spectral linters
+(npm packages through npx) with the committed rulesets."""
+
+import importlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from subprocess import Popen
+from typing import Any
+
+import pytest
+
+from tests.external import program
+from tests.live import BIN
+
+ROOT = Path(__file__).resolve().parent.parent
+REDOCLY = "@redocly/cli@2.77.0"
+SPECTRAL = "@stoplight/spectral-cli@6.16.3"
+PACKAGE = "chat_client"
+
+
+def _document(base: str) -> dict[str, Any]:
+    with urllib.request.urlopen(f"{base}/openapi.json", timeout=10) as answer:
+        return dict(json.load(answer))
+
+
+@pytest.fixture
+def client_package(live_server: tuple[str, Popen[bytes]], tmp_path: Path) -> Iterator[Any]:
+    """The generated package, imported; removed from sys.modules afterwards."""
+    base, _ = live_server
+    subprocess.run(
+        [
+            BIN / "openapi-python-client",
+            "generate",
+            "--url",
+            f"{base}/openapi.json",
+            "--meta",
+            "none",
+            "--output-path",
+            tmp_path / PACKAGE,
+        ],
+        check=True,
+        capture_output=True,
+        # It formats what it writes with ruff, found on PATH.
+        env={**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"},
+        timeout=120,
+    )
+    sys.path.insert(0, str(tmp_path))
+    try:
+        yield importlib.import_module(PACKAGE)
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [name for name in sys.modules if name.split(".")[0] == PACKAGE]:
+            del sys.modules[name]
+
+
+def _operation(tag: str, operation_id: str) -> Any:
+    return importlib.import_module(f"{PACKAGE}.api.{tag}.{operation_id}")
+
+
+def test_every_operation_has_a_short_unique_verb_noun_id(
+    live_server: tuple[str, Popen[bytes]],
+) -> None:
+    document = _document(live_server[0])
+    operations = [op for path in document["paths"].values() for op in path.values()]
+    ids = [op.get("operationId") for op in operations]
+    assert None not in ids
+    assert len(set(ids)) == len(operations)
+    assert all(len(name.split("_")) in (2, 3, 4) and name.islower() for name in ids)
+    assert {"create_chat", "list_messages", "create_message", "delete_chat"} <= set(ids)
+
+
+def test_a_generated_client_drives_every_operation(
+    live_server: tuple[str, Popen[bytes]], client_package: Any
+) -> None:
+    base, _ = live_server
+    models = importlib.import_module(f"{PACKAGE}.models")
+    # An answer the document does not declare raises instead of parsing as None.
+    with client_package.Client(base_url=base, raise_on_unexpected_status=True) as client:
+        _drive_every_operation(client, models)
+
+
+def _drive_every_operation(client: Any, models: Any) -> None:
+
+    chats = [
+        _operation("chats", "create_chat").sync(client=client, body=models.ChatCreate(title=title))
+        for title in ("Планы на выходные", "Рабочий чат", "Рабочие заметки")
+    ]
+    assert all(isinstance(chat, models.Chat) for chat in chats)
+    chat = chats[1]
+
+    post = _operation("messages", "create_message")
+    first = post.sync_detailed(chat.id, client=client, body=models.MessageCreate(text="Привет"))
+    assert first.status_code == 201
+    assert isinstance(first.parsed, models.Message)
+    assert first.headers["Location"] == f"/messages/{first.parsed.id}"
+    key = "generated-client-1"
+    once = post.sync_detailed(
+        chat.id, client=client, body=models.MessageCreate(text="once"), idempotency_key=key
+    )
+    again = post.sync_detailed(
+        chat.id, client=client, body=models.MessageCreate(text="once"), idempotency_key=key
+    )
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.parsed.id == once.parsed.id
+
+    bulk = _operation("messages", "create_messages").sync(
+        chat.id,
+        client=client,
+        body=models.MessagesBulkCreate(
+            messages=[models.MessageCreate(text=f"bulk {n}") for n in range(5)]
+        ),
+    )
+    assert [message.text for message in bulk] == [f"bulk {n}" for n in range(5)]
+
+    opened = _operation("chats", "get_chat").sync_detailed(chat.id, client=client, limit=3)
+    assert isinstance(opened.parsed, models.ChatWithMessages)
+    assert opened.parsed.chat.message_count == 7
+    assert [message.text for message in opened.parsed.messages] == ["bulk 4", "bulk 3", "bulk 2"]
+    not_modified = _operation("chats", "get_chat").sync_detailed(
+        chat.id, client=client, limit=3, if_none_match=opened.headers["ETag"]
+    )
+    assert not_modified.status_code == 304
+
+    listing = _operation("messages", "list_messages")
+    page = listing.sync_detailed(chat.id, client=client, limit=4)
+    assert [message.text for message in page.parsed] == ["bulk 4", "bulk 3", "bulk 2", "bulk 1"]
+    assert 'rel="next"' in page.headers["Link"]
+    older = listing.sync(chat.id, client=client, limit=4, before_id=page.parsed[-1].id)
+    assert [message.text for message in older] == ["bulk 0", "once", "Привет"]
+
+    found = _operation("chats", "list_chats").sync_detailed(client=client, q="рабоч", limit=1)
+    assert [c.title for c in found.parsed] == ["Рабочий чат"]
+    assert "after_id" in found.headers["Link"]
+    rest = _operation("chats", "list_chats").sync(
+        client=client, q="рабоч", after_id=found.parsed[0].id
+    )
+    assert [c.title for c in rest] == ["Рабочие заметки"]
+
+    marked = _operation("messages", "mark_read").sync(
+        chat.id, client=client, body=models.ReadMarker(up_to_id=once.parsed.id)
+    )
+    assert isinstance(marked, models.ReadMarked)
+    assert (marked.updated, marked.unread_count) == (2, 5)
+
+    stats = _operation("chats", "get_chat_stats").sync(chat.id, client=client)
+    assert isinstance(stats, models.ChatStats)
+    assert stats.message_count == 7
+    assert sum(day.count for day in stats.per_day) == 7
+
+    message = _operation("messages", "get_message").sync(first.parsed.id, client=client)
+    assert isinstance(message, models.Message)
+    assert message.is_read
+
+    assert (
+        _operation("chats", "delete_chat").sync_detailed(chat.id, client=client).status_code == 204
+    )
+    gone = _operation("chats", "get_chat").sync(chat.id, client=client)
+    assert isinstance(gone, models.ErrorBody)
+    assert gone.code == "chat_not_found"
+    refused = post.sync(chats[0].id, client=client, body=models.MessageCreate(text="   "))
+    assert isinstance(refused, models.ValidationErrorBody)
+    assert refused.detail[0].loc == ["body", "text"]
+
+    assert _operation("health", "get_health").sync(client=client).status == "ok"
+    assert _operation("health", "get_database_health").sync(client=client).status == "ok"
+    assert isinstance(_operation("health", "get_version").sync(client=client), models.VersionInfo)
+    metrics = _operation("health", "get_metrics").sync_detailed(client=client)
+    assert b"chat_api_http_requests_total" in metrics.content
+
+
+def _lint(tmp_path: Path, base: str, *command: str) -> subprocess.CompletedProcess[str]:
+    """Runs an npm linter over the live document, saved as openapi.json beside the committed
+    rulesets (their ignore entries name that file)."""
+    npx = program("npx")
+    (tmp_path / "openapi.json").write_text(json.dumps(_document(base), ensure_ascii=False))
+    for ruleset in ("redocly.yaml", ".redocly.lint-ignore.yaml", ".spectral.yaml"):
+        shutil.copy(ROOT / ruleset, tmp_path / ruleset)
+    return subprocess.run(
+        [npx, "-y", *command],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+
+
+def test_redocly_recommended_finds_nothing(
+    live_server: tuple[str, Popen[bytes]], tmp_path: Path
+) -> None:
+    result = _lint(tmp_path, live_server[0], REDOCLY, "lint", "openapi.json", "--format=stylish")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Woohoo! Your API description is valid." in result.stdout + result.stderr
+
+
+def test_spectral_oas_finds_nothing(live_server: tuple[str, Popen[bytes]], tmp_path: Path) -> None:
+    result = _lint(
+        tmp_path,
+        live_server[0],
+        SPECTRAL,
+        "lint",
+        "--ruleset",
+        ".spectral.yaml",
+        "--fail-severity",
+        "hint",
+        "openapi.json",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No results with a severity of 'hint' or higher found!" in result.stdout
