@@ -4,19 +4,25 @@ import asyncio
 
 from aiohttp import web
 
+from service.access import route_scope
 from service.appkeys import METRICS, OPENAPI, QUERIES, QUERY_MODELS, SETTINGS, QueryModels
+from service.auth import AUTHENTICATOR, auth_middleware
 from service.consistency import consistency_middleware
 from service.cors import enable_cors
 from service.database import database_ctx
 from service.events import end_streams, events_ctx
+from service.jwt_auth import JwtVerifier
 from service.metrics import Metrics
 from service.middlewares import add_request_id_header, error_middleware, request_middleware
 from service.models import CHATS_PAGE_MAX, chats_page_query, latest_query, page_query
-from service.openapi import OpenAPIBuilder
+from service.openapi_builder import OpenAPIBuilder
 from service.queries import load_queries
+from service.ratelimit import RATE_LIMITS, RateLimits, rate_limit_middleware, rate_limited
 from service.resources import sql_dir
+from service.search import MessagesPage
+from service.security import add_security_headers
 from service.settings import Settings, load_settings
-from service.views import chats, docs, events, health, messages, metrics
+from service.views import changes, chats, docs, events, health, messages, metrics, search
 
 
 def _query_models(settings: Settings) -> QueryModels:
@@ -28,6 +34,7 @@ def _query_models(settings: Settings) -> QueryModels:
             default_limit=min(100, messages_max),
             max_limit=messages_max,
             order="newest-first order",
+            base=MessagesPage,
         ),
         latest_messages=latest_query(
             default_limit=settings.default_messages_limit, max_limit=messages_max
@@ -41,12 +48,20 @@ async def _asyncio_debug(app: web.Application) -> None:
     asyncio.get_running_loop().set_debug(True)
 
 
+def _check_every_route_declares_access(app: web.Application) -> None:
+    """Fails at start-up, not in production, when a route forgot to say who may call it."""
+    for route in app.router.routes():
+        route_scope(route)
+
+
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or load_settings()
     # Read-your-writes tokens matter only when reads can go to a replica.
     consistency = [consistency_middleware] if settings.database_replica_urls else []
+    auth = [auth_middleware] if settings.auth_mode != "none" else []
+    limits = [rate_limit_middleware] if rate_limited(settings) else []
     app = web.Application(
-        middlewares=[request_middleware, *consistency, error_middleware],
+        middlewares=[request_middleware, *consistency, error_middleware, *auth, *limits],
         client_max_size=settings.body_limit,
     )
     app[SETTINGS] = settings
@@ -54,13 +69,20 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[QUERY_MODELS] = _query_models(settings)
     app[METRICS] = Metrics()
 
-    for area in (chats, messages, events, health, metrics, docs):
+    if settings.auth_mode == "jwt":
+        app[AUTHENTICATOR] = JwtVerifier(settings)  # api_key: set with the database pool
+    if limits:
+        app[RATE_LIMITS] = RateLimits(settings)
+
+    for area in (chats, messages, changes, search, events, health, metrics, docs):
         area.add_routes(app.router)
-    openapi = OpenAPIBuilder(title=settings.app_name, query_models=app[QUERY_MODELS])
+    _check_every_route_declares_access(app)
+    openapi = OpenAPIBuilder(settings, query_models=app[QUERY_MODELS])
     app[OPENAPI] = openapi.build(app)
     enable_cors(app, settings.cors_origins)
 
     app.on_response_prepare.append(add_request_id_header)
+    app.on_response_prepare.append(add_security_headers)
     if settings.debug:
         app.on_startup.append(_asyncio_debug)
     app.cleanup_ctx.append(database_ctx)

@@ -1,4 +1,5 @@
-"""`chat-api` / `python -m service`: serve, migrate, seed, prune-keys, check-db, local-db, dev."""
+"""`chat-api` / `python -m service`: serve, migrate, seed, prune-keys, check-db, local-db, dev,
+keys."""
 
 import argparse
 import asyncio
@@ -13,6 +14,7 @@ from pathlib import Path
 import asyncpg
 import psycopg
 
+from service.cli_keys import add_keys_parser
 from service.database import create_pool, gate
 from service.databases import Databases
 from service.dsn import asyncpg_dsn, masked
@@ -225,6 +227,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     dev.add_argument("--data-dir", type=Path, default=Path(".data/postgres"))
     dev.set_defaults(run=_dev, needs_settings=False)
+    add_keys_parser(commands)
     return parser
 
 

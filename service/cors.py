@@ -14,6 +14,11 @@ EXPOSED_HEADERS = (
     "ETag",
     "Idempotent-Replayed",
     "X-Consistency-Token",
+    "WWW-Authenticate",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
 )
 
 

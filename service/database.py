@@ -9,7 +9,10 @@ from collections.abc import AsyncIterator
 import asyncpg
 from aiohttp import web
 
-from service.appkeys import QUERIES, SETTINGS, STORE
+from service.apikeys import ApiKeys
+from service.appkeys import CHANGES, QUERIES, SETTINGS, STORE
+from service.auth import AUTHENTICATOR
+from service.changes import Changes
 from service.databases import Databases
 from service.dsn import asyncpg_dsn, masked
 from service.gate import Gate
@@ -106,6 +109,9 @@ async def database_ctx(app: web.Application) -> AsyncIterator[None]:
         store = Store(databases, queries, delete_timeout=settings.db_delete_timeout)
         await store.ping()
         app[STORE] = store
+        app[CHANGES] = Changes(databases, queries)
+        if settings.auth_mode == "api_key":
+            app[AUTHENTICATOR] = ApiKeys(databases, queries)
         yield
     finally:
         if monitor is not None:

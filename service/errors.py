@@ -6,9 +6,10 @@ class DomainError(Exception):
 
     code = "error"
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.headers = headers or {}
 
 
 class NotFound(DomainError):
@@ -42,8 +43,34 @@ class AnchorNotFound(NotFound):
         self.chat_id = chat_id
 
 
+class Unauthorized(DomainError):
+    """No credential, or one that does not verify (malformed, unknown, revoked, expired)."""
+
+    code = "unauthorized"
+
+    def __init__(self, detail: str, *, invalid: bool) -> None:
+        # RFC 6750: a bad token says error="invalid_token"; a missing one only names the scheme.
+        challenge = 'Bearer realm="chat-api"'
+        if invalid:
+            challenge += ', error="invalid_token"'
+        super().__init__(detail, {"WWW-Authenticate": challenge})
+
+
 class Forbidden(DomainError):
     code = "forbidden"
+
+
+class MissingScope(Forbidden):
+    def __init__(self, scope: str) -> None:
+        super().__init__(f"This needs the {scope!r} scope, which the credential does not have")
+        self.scope = scope
+
+
+class RateLimited(DomainError):
+    code = "rate_limited"
+
+    def __init__(self, headers: dict[str, str]) -> None:
+        super().__init__("Too many requests; retry after Retry-After seconds", headers)
 
 
 class OriginNotAllowed(Forbidden):
@@ -54,6 +81,16 @@ class OriginNotAllowed(Forbidden):
     def __init__(self, origin: str) -> None:
         super().__init__(f"Origin {origin!r} is not allowed (CORS_ORIGINS)")
         self.origin = origin
+
+
+class ReplyNotInChat(DomainError):
+    """reply_to names no message of the chat being posted into."""
+
+    code = "reply_not_in_chat"
+
+    def __init__(self, reply_to: int, chat_id: int) -> None:
+        super().__init__(f"Message with id={reply_to} is not a message of chat {chat_id}")
+        self.reply_to = reply_to
 
 
 class IdempotencyKeyReused(DomainError):

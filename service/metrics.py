@@ -30,6 +30,11 @@ class Metrics:
             "Requests answered 503 because the database was unreachable, slow or exhausted.",
             registry=self.registry,
         )
+        self.rate_limit_errors = Counter(
+            "chat_api_rate_limit_storage_errors",
+            "Requests let through unlimited because the rate limit storage (Redis) failed.",
+            registry=self.registry,
+        )
         self.pool_size = Gauge(
             "chat_api_db_pool_size", "Open connections in the pool.", registry=self.registry
         )

@@ -10,12 +10,16 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from service.appkeys import METRICS, REQUEST_ID, SETTINGS
+from service.auth import QUERY_CREDENTIAL
 from service.errors import (
     DatabaseUnavailable,
     DomainError,
     Forbidden,
     IdempotencyKeyReused,
     NotFound,
+    RateLimited,
+    ReplyNotInChat,
+    Unauthorized,
 )
 from service.logs import current_request_id
 from service.models import ErrorBody, ValidationErrorBody, ValidationIssue
@@ -30,7 +34,9 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _SANE_REQUEST_ID = re.compile(r"[\x21-\x7e]{1,128}")
 
 _DOMAIN_STATUS: dict[type[DomainError], int] = {
+    Unauthorized: 401,
     Forbidden: 403,
+    RateLimited: 429,
     NotFound: 404,
     DatabaseUnavailable: 503,
 }
@@ -107,16 +113,29 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except IdempotencyKeyReused as exc:
         issue = ValidationIssue(loc=["header", "Idempotency-Key"], msg=exc.detail, type=exc.code)
         return json_response(ValidationErrorBody(detail=[issue]), status=422)
+    except ReplyNotInChat as exc:
+        issue = ValidationIssue(loc=["body", "reply_to"], msg=exc.detail, type=exc.code)
+        return json_response(ValidationErrorBody(detail=[issue]), status=422)
     except DomainError as exc:
         if isinstance(exc, DatabaseUnavailable):
             request.app[METRICS].database_errors.inc()
         status = next(s for kind, s in _DOMAIN_STATUS.items() if isinstance(exc, kind))
-        return _error(status, exc.detail, exc.code)
+        return _error(status, exc.detail, exc.code, exc.headers)
     except web.HTTPException as exc:
         return _from_http_exception(exc, request)
     except Exception:
-        logger.exception("unhandled error on %s %s", request.method, request.raw_path)
+        logger.exception("unhandled error on %s %s", request.method, loggable_path(request))
         return _error(500, "Internal server error", "internal_error")
+
+
+def loggable_path(request: web.Request) -> str:
+    """The raw path (percent-escapes kept, so it cannot break a line) with any access_token
+    value blanked, however its name is escaped or cased: a credential never reaches a log."""
+    url = request.rel_url
+    secret = {name for name in url.query if name.lower() == QUERY_CREDENTIAL}
+    if not secret:
+        return request.raw_path
+    return str(url.update_query(dict.fromkeys(secret, "[redacted]")))
 
 
 def _route_template(request: web.Request) -> str:
@@ -129,16 +148,16 @@ def _route_template(request: web.Request) -> str:
 
 def _log_access(request: web.Request, response: web.StreamResponse, seconds: float) -> None:
     duration_ms = round(seconds * 1000, 2)
-    # raw_path keeps percent-escapes, so a path cannot break the line.
+    path = loggable_path(request)
     access_logger.info(
         "%s %s %d %.2f ms",
         request.method,
-        request.raw_path,
+        path,
         response.status,
         duration_ms,
         extra={
             "method": request.method,
-            "path": request.raw_path,
+            "path": path,
             "status": response.status,
             "duration_ms": duration_ms,
         },

@@ -1,18 +1,13 @@
-"""The OpenAPI 3.1 document, built from the routes' `@docs` annotations and the same pydantic
-models that validate requests, plus the pages that render it (/docs, /redoc)."""
+"""What handlers say about themselves for the OpenAPI document: `@documented` (operation id,
+scope, texts, parameters, answers) and the shared pieces it is written with."""
 
-import copy
 from collections.abc import Callable
-from importlib.metadata import version
 from typing import Any, TypeVar, cast
 
-from aiohttp import web
-from aiohttp_apispec import AiohttpApiSpec, docs
-from apispec import APISpec
+from aiohttp_apispec import docs
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
 
-from service.appkeys import QueryModels
+from service.access import PUBLIC, Scope, declare
 from service.models import MAX_BIGINT, ErrorBody, ValidationErrorBody
 
 REF_TEMPLATE = "#/components/schemas/{model}"
@@ -20,15 +15,30 @@ H = TypeVar("H")
 
 
 def documented(
-    operation_id: str, *, summary: str, description: str, **operation: Any
+    operation_id: str,
+    *,
+    scope: Scope | None,
+    summary: str,
+    description: str,
+    query_token: bool = False,
+    **operation: Any,
 ) -> Callable[[H], H]:
-    """aiohttp-apispec's `@docs`, typed. operation_id is the verb_noun name generated clients
-    give the call (`create_chat`). `query="<QueryModels field>"` documents that model's
-    fields as query parameters."""
-    return cast(
-        Callable[[H], H],
-        docs(operationId=operation_id, summary=summary, description=description, **operation),
+    """aiohttp-apispec's `@docs`, typed, and the scope the route needs (None: public).
+    operation_id is the verb_noun name generated clients give the call (`create_chat`).
+    `query="<QueryModels field>"` documents that model's fields as query parameters."""
+    annotate = docs(
+        operationId=operation_id,
+        summary=summary,
+        description=description,
+        scope=scope or PUBLIC,
+        **operation,
     )
+
+    def decorate(handler: H) -> H:
+        declare(handler, scope, query_token=query_token)
+        return cast(H, annotate(handler))
+
+    return decorate
 
 
 def json_content(model: type[BaseModel]) -> dict[str, Any]:
@@ -103,87 +113,42 @@ TAGS = [
 ]
 
 ERROR_RESPONSES: dict[int, dict[str, Any]] = {
+    401: {
+        "description": "No bearer token, or one that is malformed, unknown, revoked or expired",
+        "headers": {
+            "WWW-Authenticate": {
+                "description": 'RFC 6750 challenge: `Bearer realm="chat-api"`.',
+                "schema": {"type": "string"},
+            }
+        },
+        **json_content(ErrorBody),
+    },
     403: {
-        "description": "Not allowed (e.g. a WebSocket from a page on another site)",
+        "description": "Forbidden: the credential lacks the scope this needs (`forbidden`), or "
+        "a WebSocket from a browser page on another site (`origin_not_allowed`)",
         **json_content(ErrorBody),
     },
     404: {"description": "No such chat or message", **json_content(ErrorBody)},
     413: {"description": "Body larger than BODY_LIMIT", **json_content(ErrorBody)},
     415: {"description": "Content-Type is not JSON", **json_content(ErrorBody)},
     422: {"description": "Validation error", **json_content(ValidationErrorBody)},
+    429: {
+        "description": "Over the rate limit (`rate_limited`); retry after `Retry-After` seconds",
+        "headers": {
+            name: {"description": description, "schema": {"type": "integer"}}
+            for name, description in (
+                ("Retry-After", "Seconds until the budget refills."),
+                ("RateLimit-Limit", "Requests allowed per window."),
+                ("RateLimit-Remaining", "Requests left in this window."),
+                ("RateLimit-Reset", "Seconds until the window ends."),
+            )
+        },
+        **json_content(ErrorBody),
+    },
     503: {"description": "Database unavailable", **json_content(ErrorBody)},
 }
+BEARER = "bearerAuth"
 
 
 def error_responses(*statuses: int) -> dict[int, dict[str, Any]]:
     return {status: ERROR_RESPONSES[status] for status in statuses}
-
-
-class OpenAPIBuilder(AiohttpApiSpec):  # type: ignore[misc]
-    """aiohttp-apispec walks the routes and reads `@docs`; it hard-codes OpenAPI 2.0, so the
-    spec object is replaced by a 3.1 one, and pydantic models become components."""
-
-    def __init__(self, *, title: str, query_models: QueryModels) -> None:
-        package_version = version("chat-api")
-        super().__init__(url=None, title=title, version=package_version)
-        self.spec = APISpec(
-            title=title,
-            version=package_version,
-            openapi_version="3.1.0",
-            plugins=(self.plugin,),
-            info={"description": API_DESCRIPTION, "license": {"name": "MIT", "identifier": "MIT"}},
-            servers=[{"url": "/", "description": "This server"}],
-            tags=TAGS,
-        )
-        self._query_models = query_models
-        self._models: set[type[BaseModel]] = set()
-
-    def build(self, app: web.Application) -> dict[str, Any]:
-        for route in app.router.routes():
-            if route.method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
-                self._register_route(route, route.method.lower(), route.handler)
-        self._add_components()
-        return dict(self.spec.to_dict())
-
-    def _update_paths(self, data: dict[str, Any], method: str, url_path: str) -> None:
-        operation = copy.deepcopy(data)
-        operation.pop("produces", None)
-        # Open to every caller: no credential is asked for.
-        operation["security"] = []
-        query = operation.pop("query", None)
-        if query is not None:
-            operation["parameters"].extend(
-                self._query_parameters(getattr(self._query_models, query))
-            )
-        super()._update_paths(self._refs(operation), method, url_path)
-
-    def _refs(self, node: Any) -> Any:
-        if isinstance(node, type) and issubclass(node, BaseModel):
-            self._models.add(node)
-            return {"$ref": REF_TEMPLATE.format(model=node.__name__)}
-        if isinstance(node, dict):
-            return {key: self._refs(value) for key, value in node.items()}
-        if isinstance(node, list):
-            return [self._refs(value) for value in node]
-        return node
-
-    def _add_components(self) -> None:
-        models = sorted(self._models, key=lambda model: model.__name__)
-        _, schemas = models_json_schema(
-            [(model, "validation") for model in models], ref_template=REF_TEMPLATE
-        )
-        for name, schema in sorted(schemas.get("$defs", {}).items()):
-            self.spec.components.schema(name, schema)
-
-    @staticmethod
-    def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
-        properties = model.model_json_schema()["properties"]
-        parameters = []
-        for name, schema in properties.items():
-            description = schema.pop("description", None)
-            schema.pop("title", None)
-            parameter = {"in": "query", "name": name, "required": False, "schema": schema}
-            if description:
-                parameter["description"] = description
-            parameters.append(parameter)
-        return parameters

@@ -4,12 +4,15 @@ many clients do not re-send a POST body after a 307)."""
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from service.access import same_access
+
 
 def _alias(handler: Handler) -> Handler:
     # A plain wrapper carries no OpenAPI annotations, so the document lists each path once.
     async def alias(request: web.Request) -> web.StreamResponse:
         return await handler(request)
 
+    same_access(alias, handler)
     return alias
 
 

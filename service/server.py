@@ -4,6 +4,7 @@ Both stop gracefully on SIGTERM: no new connections, in-flight requests get SHUT
 seconds to finish, the pool closes, the process exits 0.
 """
 
+import ipaddress
 import logging
 import math
 from typing import Any
@@ -27,7 +28,24 @@ def banner(settings: Settings) -> str:
     return f"serving the API on {base} (docs: {base}/docs); Ctrl+C stops it"
 
 
+def warn_if_open(settings: Settings) -> None:
+    """One WARNING when anyone who can reach the port could use the API unauthenticated."""
+    if settings.auth_mode != "none":
+        return
+    try:
+        loopback = ipaddress.ip_address(settings.host).is_loopback
+    except ValueError:
+        loopback = settings.host == "localhost"
+    if not loopback:
+        logger.warning(
+            "AUTH_MODE=none on %s: anyone who can reach this port can read, post and delete "
+            "everything; set AUTH_MODE=api_key or jwt (README: Security)",
+            settings.host,
+        )
+
+
 def serve_single(settings: Settings) -> None:
+    warn_if_open(settings)
     loop = uvloop.new_event_loop() if uvloop is not None else None
     web.run_app(
         create_app(settings),
@@ -68,5 +86,6 @@ class _GunicornServer(BaseApplication):  # type: ignore[misc]
 
 
 def serve_workers(settings: Settings, workers: int) -> None:
+    warn_if_open(settings)
     logger.info("%s (%d workers)", banner(settings), workers)
     _GunicornServer(settings, workers).run()

@@ -1,11 +1,19 @@
 """Configuration from environment variables, optionally read from a `.env` file."""
 
+import ipaddress
 from typing import Annotated, Literal, Self
 
+import limits
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from service.dsn import asyncpg_dsn, split_urls
+
+# Asymmetric algorithms only: "none" verifies nothing, and an HMAC algorithm would let a token
+# signed with the (public) verification key pass.
+ALLOWED_ALGORITHMS = frozenset(
+    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+)
 
 PositiveInt = Annotated[int, Field(ge=1)]
 
@@ -53,12 +61,76 @@ class Settings(BaseSettings):
     workers: PositiveInt = 1
     cors_origins: Annotated[list[str], NoDecode] = []
 
-    @field_validator("cors_origins", mode="before")
+    # Who may call (README "Security"): none, API keys in PostgreSQL, or an identity
+    # provider's JWTs.
+    auth_mode: Literal["none", "api_key", "jwt"] = "none"
+    jwt_public_key_file: str | None = None
+    jwt_jwks_file: str | None = None
+    jwt_jwks_url: str | None = None
+    jwt_algorithms: Annotated[list[str], NoDecode] = ["RS256", "ES256"]
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    jwt_leeway: float = Field(default=30.0, ge=0, le=300)
+    # Budgets per credential (or client address when AUTH_MODE=none), e.g. "600/minute";
+    # unset: no limit.
+    rate_limit_read: str | None = None
+    rate_limit_write: str | None = None
+    rate_limit_storage: str = "memory://"
+    trusted_proxies: Annotated[list[str], NoDecode] = []
+
+    @field_validator("cors_origins", "jwt_algorithms", "trusted_proxies", mode="before")
     @classmethod
-    def _split_origins(cls, value: object) -> object:
-        # CORS_ORIGINS is a comma-separated list: "https://a.example,https://b.example".
+    def _split_list(cls, value: object) -> object:
+        # Comma-separated lists: CORS_ORIGINS="https://a.example,https://b.example".
         if isinstance(value, str):
-            return [origin.strip() for origin in value.split(",") if origin.strip()]
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator(
+        "jwt_public_key_file",
+        "jwt_jwks_file",
+        "jwt_jwks_url",
+        "jwt_issuer",
+        "jwt_audience",
+        "rate_limit_read",
+        "rate_limit_write",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("jwt_algorithms")
+    @classmethod
+    def _asymmetric_only(cls, value: list[str]) -> list[str]:
+        refused = [name for name in value if name not in ALLOWED_ALGORITHMS]
+        if refused or not value:
+            allowed = ", ".join(sorted(ALLOWED_ALGORITHMS))
+            raise ValueError(f"{', '.join(refused) or 'nothing'} not allowed; use {allowed}")
+        return value
+
+    @field_validator("rate_limit_read", "rate_limit_write")
+    @classmethod
+    def _rate(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                limits.parse(value)
+            except ValueError:
+                raise ValueError("must look like 600/minute") from None
+        return value
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _storage(cls, value: str) -> str:
+        if not value.startswith(("memory://", "redis://", "rediss://")):
+            raise ValueError("must be memory:// or a redis:// URL")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for network in value:
+            ipaddress.ip_network(network, strict=False)  # ValueError names the bad one
         return value
 
     @field_validator("database_replica_urls", mode="before")
@@ -100,6 +172,12 @@ class Settings(BaseSettings):
             raise ValueError("DEFAULT_MESSAGES_LIMIT must not exceed MAX_MESSAGES_LIMIT")
         if self.db_pool_min_size > self.db_pool_max_size:
             raise ValueError("DB_POOL_MIN_SIZE must not exceed DB_POOL_MAX_SIZE")
+        keys = [self.jwt_public_key_file, self.jwt_jwks_file, self.jwt_jwks_url]
+        if self.auth_mode == "jwt" and sum(key is not None for key in keys) != 1:
+            raise ValueError(
+                "AUTH_MODE=jwt needs exactly one of JWT_PUBLIC_KEY_FILE, JWT_JWKS_FILE, "
+                "JWT_JWKS_URL"
+            )
         return self
 
 

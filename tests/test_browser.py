@@ -16,6 +16,7 @@ from playwright.async_api import Browser, ConsoleMessage, Page, async_playwright
 
 from tests.external import program
 from tests.live import free_port, start_service, stop
+from tests.test_auth_details import _keys
 
 # What a page on another site runs: both live feeds of one chat, everything seen kept in
 # window.seen for the test to read.
@@ -187,3 +188,40 @@ async def test_a_site_not_allowed_gets_neither_feed(
     # The browser says why: CORS for the stream, the server's 403 for the WebSocket.
     assert any("CORS" in error for error in watched.errors), watched.errors
     assert any("403" in error for error in watched.errors), watched.errors
+
+
+@pytest.fixture
+def secured_api(database_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """The service with AUTH_MODE=api_key, and a token with the read scope."""
+    created = _keys(database_url, "create", "--name", "swagger", "--scopes", "read")
+    port = free_port()
+    process = start_service(database_url, port, tmp_path, ACCESS_LOG="false", AUTH_MODE="api_key")
+    yield f"http://127.0.0.1:{port}", created.stdout.split()[-1]
+    stop(process)
+
+
+async def test_swagger_authorize_with_an_api_key(
+    browser: Browser, secured_api: tuple[str, str]
+) -> None:
+    api, token = secured_api
+    watched = Watched(await browser.new_page())
+    page = watched.page
+    await page.goto(f"{api}/docs")
+    operation = page.locator("#operations-chats-list_chats")
+    await operation.locator(".opblock-summary-control").click()
+    await operation.locator("button.try-out__btn").click()
+    await operation.locator("button.execute").click()
+    status = operation.locator(".live-responses-table .response .response-col_status")
+    await status.first.wait_for()
+    assert (await status.first.inner_text()).strip() == "401"
+
+    await page.locator(".auth-wrapper button.authorize").click()
+    await page.locator(".modal-ux input").fill(token)
+    await page.locator(".modal-ux button.authorize").click()
+    await page.locator(".modal-ux button.btn-done").click()
+    await operation.locator("button.execute").click()
+    await page.wait_for_function(
+        "document.querySelector('#operations-chats-list_chats .live-responses-table "
+        ".response .response-col_status').innerText.trim() === '200'",
+        timeout=10_000,
+    )

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.external import program
-from tests.live import BIN
+from tests.live import BIN, free_port, start_service, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 REDOCLY = "@redocly/cli@2.77.0"
@@ -158,6 +158,28 @@ def _drive_every_operation(client: Any, models: Any) -> None:
     assert isinstance(message, models.Message)
     assert message.is_read
 
+    reply = post.sync(
+        chat.id, client=client, body=models.MessageCreate(text="Отвечаю", reply_to=first.parsed.id)
+    )
+    assert reply.reply_to == first.parsed.id
+    edited = _operation("messages", "edit_message").sync(
+        first.parsed.id, client=client, body=models.MessageEdit(text="Привет всем")
+    )
+    assert isinstance(edited, models.Message)
+    assert edited.edited_at is not None
+    renamed = _operation("chats", "rename_chat").sync(
+        chat.id, client=client, body=models.ChatRename(title="Рабочие встречи")
+    )
+    assert isinstance(renamed, models.Chat)
+    assert renamed.title == "Рабочие встречи"
+    hits = _operation("messages", "search_messages").sync(client=client, q="привет", limit=10)
+    assert [hit.text for hit in hits] == ["Привет всем"]
+    assert "<mark>" in hits[0].snippet
+    in_chat = listing.sync(chat.id, client=client, q="отвечаю")
+    assert [message.text for message in in_chat] == ["Отвечаю"]
+    deleted = _operation("messages", "delete_message").sync_detailed(reply.id, client=client)
+    assert deleted.status_code == 204
+
     assert (
         _operation("chats", "delete_chat").sync_detailed(chat.id, client=client).status_code == 204
     )
@@ -173,6 +195,24 @@ def _drive_every_operation(client: Any, models: Any) -> None:
     assert isinstance(_operation("health", "get_version").sync(client=client), models.VersionInfo)
     metrics = _operation("health", "get_metrics").sync_detailed(client=client)
     assert b"chat_api_http_requests_total" in metrics.content
+
+
+@pytest.fixture(
+    params=[
+        {},
+        {"AUTH_MODE": "api_key", "RATE_LIMIT_READ": "600/minute", "RATE_LIMIT_WRITE": "60/minute"},
+    ],
+    ids=["open", "secured"],
+)
+def linted_server(
+    database_url: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """The service as deployed on a laptop, and with keys and rate limits (the document then
+    declares the bearer scheme, each scope, 401, 403 and 429)."""
+    port = free_port()
+    process = start_service(database_url, port, tmp_path, ACCESS_LOG="false", **request.param)
+    yield f"http://127.0.0.1:{port}"
+    stop(process)
 
 
 def _lint(tmp_path: Path, base: str, *command: str) -> subprocess.CompletedProcess[str]:
@@ -192,18 +232,16 @@ def _lint(tmp_path: Path, base: str, *command: str) -> subprocess.CompletedProce
     )
 
 
-def test_redocly_recommended_finds_nothing(
-    live_server: tuple[str, Popen[bytes]], tmp_path: Path
-) -> None:
-    result = _lint(tmp_path, live_server[0], REDOCLY, "lint", "openapi.json", "--format=stylish")
+def test_redocly_recommended_finds_nothing(linted_server: str, tmp_path: Path) -> None:
+    result = _lint(tmp_path, linted_server, REDOCLY, "lint", "openapi.json", "--format=stylish")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Woohoo! Your API description is valid." in result.stdout + result.stderr
 
 
-def test_spectral_oas_finds_nothing(live_server: tuple[str, Popen[bytes]], tmp_path: Path) -> None:
+def test_spectral_oas_finds_nothing(linted_server: str, tmp_path: Path) -> None:
     result = _lint(
         tmp_path,
-        live_server[0],
+        linted_server,
         SPECTRAL,
         "lint",
         "--ruleset",

@@ -74,6 +74,9 @@ def test_prod_compose_runs_replicas_behind_nginx_with_a_private_database() -> No
     api = services["api"]
     assert "ports" not in api
     assert api["environment"]["LOG_FORMAT"] == "json"
+    assert "api_key" in api["environment"]["AUTH_MODE"]
+    assert api["environment"]["RATE_LIMIT_STORAGE"] == "redis://redis:6379"
+    assert "redis" in services
     assert api["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     replicas = re.search(r"(\d+)", str(api["deploy"]["replicas"]))
     assert replicas is not None
@@ -86,6 +89,8 @@ def test_prod_compose_runs_replicas_behind_nginx_with_a_private_database() -> No
     assert re.search(r"upstream chat_api \{\s*server api:8000;", config)
     assert "proxy_pass http://chat_api;" in config
     assert "escape=json" in config
+    assert "limit_req zone=per_address" in config
+    assert "$request_uri" not in config, "the query (and any access_token) stays out of the log"
 
 
 def test_dockerfile_is_multistage_slim_non_root_with_healthcheck() -> None:

@@ -21,7 +21,9 @@ ROOT = Path(__file__).parent.parent
 
 
 @pytest.fixture
-def nginx(live_server: tuple[str, Popen[bytes]]) -> Iterator[str]:
+def nginx_proxy(live_server: tuple[str, Popen[bytes]]) -> Iterator[tuple[str, Path]]:
+    """nginx with the production config in front of the service: its URL and its log (access
+    lines go to standard output)."""
     base, _ = live_server
     upstream = base.removeprefix("http://")
     port = free_port()
@@ -55,9 +57,14 @@ def nginx(live_server: tuple[str, Popen[bytes]]) -> Iterator[str]:
         except OSError:
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{port}", log
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture
+def nginx(nginx_proxy: tuple[str, Path]) -> str:
+    return nginx_proxy[0]
 
 
 async def test_rest_sse_and_websocket_pass_through_nginx(nginx: str) -> None:
@@ -92,3 +99,30 @@ async def test_nginx_keeps_or_gives_request_ids(nginx: str) -> None:
             assert re.fullmatch(r"[0-9a-f]{32}", generated.headers["X-Request-ID"])
         async with session.get("/metrics") as metrics:
             assert metrics.status == 404, "metrics stay inside the network"
+
+
+async def test_an_access_token_never_reaches_the_nginx_log(
+    nginx_proxy: tuple[str, Path],
+) -> None:
+    url, log_file = nginx_proxy
+    secret = "chat_0123456789ab_" + "s" * 43
+    async with aiohttp.ClientSession(url) as session:
+        for query in (f"access_token={secret}", f"x=1&ACCESS%5Ftoken={secret}&y=2"):
+            async with session.get(f"/chats/1/events?{query}") as answer:
+                assert answer.status == 404  # no such chat: the request went through
+    await asyncio.sleep(0.2)
+    log = log_file.read_text()
+    assert secret not in log
+    assert '"query":"[redacted]"' in log
+
+
+async def test_nginx_limits_each_address_before_the_api(nginx: str) -> None:
+    async with aiohttp.ClientSession(nginx) as session:
+
+        async def status() -> int:
+            async with session.get("/health") as answer:
+                return answer.status
+
+        statuses = await asyncio.gather(*(status() for _ in range(400)))
+    assert 429 in statuses
+    assert statuses.count(200) >= 100  # the burst allowance

@@ -31,6 +31,7 @@ CHAT_ID = path_id("chat_id", "Id of the chat.")
 
 @documented(
     "create_chat",
+    scope="write",
     tags=["chats"],
     summary="Create a chat",
     description="The title is trimmed of surrounding whitespace, then must be 1-200 characters. "
@@ -53,6 +54,7 @@ async def create_chat(request: web.Request) -> web.Response:
 
 @documented(
     "list_chats",
+    scope="read",
     tags=["chats"],
     summary="List chats in creation order, optionally searching titles (q)",
     description="Keyset paging with `after_id`/`before_id` (or `skip`); a full page carries a "
@@ -91,6 +93,7 @@ async def list_chats(request: web.Request) -> web.Response:
 
 @documented(
     "get_chat",
+    scope="read",
     tags=["chats"],
     summary="Open a chat with its latest messages, newest first",
     description="The chat (with exact `message_count` and `unread_count`) and its `limit` "
@@ -116,6 +119,7 @@ async def get_chat(request: web.Request) -> web.Response:
 
 @documented(
     "delete_chat",
+    scope="admin",
     tags=["chats"],
     summary="Delete a chat and all its messages",
     description="Its messages go with it (`ON DELETE CASCADE`); live feeds of the chat get "
@@ -131,6 +135,7 @@ async def delete_chat(request: web.Request) -> web.Response:
 
 @documented(
     "get_chat_stats",
+    scope="read",
     tags=["chats"],
     summary="Message statistics of a chat in a time range",
     description="422 when start_date is after end_date.",

@@ -9,6 +9,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from swagger_ui.core import SWAGGER_UI_PY_ROOT
 
+from service.access import declare
 from service.appkeys import OPENAPI, SETTINGS
 from service.routing import add_route
 
@@ -80,6 +81,9 @@ async def openapi_json(request: web.Request) -> web.Response:
     return web.json_response(request.app[OPENAPI])
 
 
+declare(openapi_json, None)
+
+
 def _page(template: str) -> Handler:
     async def page(request: web.Request) -> web.Response:
         title = html.escape(request.app[SETTINGS].app_name)
@@ -88,6 +92,7 @@ def _page(template: str) -> Handler:
             text=page, content_type="text/html", headers={"Content-Security-Policy": DOCS_CSP}
         )
 
+    declare(page, None)
     return page
 
 

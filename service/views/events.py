@@ -10,20 +10,29 @@ from pydantic import Field, TypeAdapter
 
 from service import feed
 from service.appkeys import SETTINGS
+from service.changes import FeedEvent
 from service.cors import check_origin
 from service.events import ChatDeleted
 from service.feed import ChatFeed, FeedItem, KeepAlive
-from service.models import MAX_BIGINT, ChatDeletedData, ErrorBody, MessagePublic
+from service.models import (
+    MAX_BIGINT,
+    ChatDeletedData,
+    ChatRenamedData,
+    ErrorBody,
+    MessageDeletedData,
+    MessagePublic,
+)
 from service.openapi import documented, error_responses, json_content, path_id
 from service.parsing import parse_int, path_int
 from service.routing import add_route
 
+EVENT_NAMES = ["message", "message_edited", "message_deleted", "chat_renamed"]
 LAST_SEEN_ID = TypeAdapter(Annotated[int, Field(ge=0, le=MAX_BIGINT)])
 RESUME_FROM = {
     "required": False,
-    "description": "Id of the last message the client has: the messages after it come first, "
-    "then live ones. `0` replays the chat from its first message; without it the feed starts "
-    "with the next new message.",
+    "description": "Id of the last event the client has (a message's id, or the id of an "
+    "edit, deletion or rename): the events after it come first, then live ones. `0` replays "
+    "the chat from its first message; without it the feed starts with the next change.",
     "schema": {"type": "integer", "minimum": 0, "maximum": MAX_BIGINT},
 }
 # One event as SSE parsers (and schemathesis) see it: the frame's fields as strings.
@@ -31,13 +40,17 @@ SSE_EVENT = {
     "type": "object",
     "required": ["event", "data"],
     "properties": {
-        "event": {"type": "string", "enum": ["message", "chat_deleted"]},
-        "id": {"type": "string", "description": "`message`: the message id (Last-Event-ID)."},
+        "event": {"type": "string", "enum": [*EVENT_NAMES, "chat_deleted"]},
+        "id": {"type": "string", "description": "The event id (what Last-Event-ID sends back)."},
         "data": {
             "type": "string",
             "contentMediaType": "application/json",
-            "contentSchema": {"anyOf": [MessagePublic, ChatDeletedData]},
-            "description": "`message`: the Message; `chat_deleted`: the chat's id.",
+            "contentSchema": {
+                "anyOf": [MessagePublic, MessageDeletedData, ChatRenamedData, ChatDeletedData]
+            },
+            "description": "`message`, `message_edited`: the Message; `message_deleted`: its "
+            "id and chat_id; `chat_renamed`: chat_id and the new title; `chat_deleted`: the "
+            "chat's id.",
         },
     },
 }
@@ -56,18 +69,23 @@ def _sse_frame(item: FeedItem) -> bytes:
         return b": keep-alive\n\n"
     if isinstance(item, ChatDeleted):
         return b'event: chat_deleted\ndata: {"chat_id": %d}\n\n' % item.chat_id
-    data = item.__pydantic_serializer__.to_json(item)
-    return b"id: %d\nevent: message\ndata: %s\n\n" % (item.id, data)
+    data = json.dumps(item.data, ensure_ascii=False).encode()
+    return b"id: %d\nevent: %s\ndata: %s\n\n" % (item.id, item.event.encode(), data)
 
 
 @documented(
     "follow_chat_events",
+    scope="read",
+    query_token=True,
     tags=["messages"],
-    summary="Follow a chat's new messages (Server-Sent Events)",
-    description="A `text/event-stream` of frames, one per new message:\n\n"
+    summary="Follow a chat live: new, edited and deleted messages, renames (Server-Sent Events)",
+    description="A `text/event-stream` of frames, one per change, in commit order:\n\n"
     '```\nid: 1017\nevent: message\ndata: {"id": 1017, "chat_id": 42, "text": "...", '
-    '"created_at": "2026-11-27T09:30:12.345678Z", "is_read": false}\n\n```\n\n'
-    "`id` is the message id and `data` the message's JSON (a `Message`). Reconnect with "
+    '"created_at": "2026-11-27T09:30:12.345678Z", "is_read": false, ...}\n\n```\n\n'
+    "`event` is `message` (a new one), `message_edited` (data: the Message), "
+    "`message_deleted` (data: its id and chat_id) or `chat_renamed` (data: chat_id and "
+    "title). `id` is the event id: a new message's is its id, every other change takes the "
+    "next one from the same sequence, so ids only grow. Reconnect with "
     "`Last-Event-ID` (browsers' EventSource does it by itself) to get what was missed first. "
     'A deleted chat ends the stream with `event: chat_deleted` and `data: {"chat_id": 42}`. '
     "Comment lines (`: keep-alive`) keep idle streams open.",
@@ -111,11 +129,14 @@ async def _until_closed(socket: web.WebSocketResponse) -> None:
 
 @documented(
     "follow_chat_socket",
+    scope="read",
+    query_token=True,
     tags=["messages"],
-    summary="Follow a chat's new messages (WebSocket)",
-    description="After the upgrade, each new message arrives as a text frame "
-    '`{"event": "message", "id": <id>, "data": <Message>}`; `last_event_id` (the id of the last '
-    "message seen) sends what was missed first. A browser page may connect from this site or "
+    summary="Follow a chat live: new, edited and deleted messages, renames (WebSocket)",
+    description="After the upgrade, each change arrives as a text frame "
+    '`{"event": "message", "id": <event id>, "data": <Message>}` (events and data as on the '
+    "event stream); `last_event_id` (the id of the last event seen) sends what was missed "
+    "first. A browser page may connect from this site or "
     "from one in CORS_ORIGINS; another `Origin` gets 403. A deleted chat sends "
     '`{"event": "chat_deleted", "data": {"chat_id": <id>}}` and closes with 1000; a server '
     "shutting down closes with 1001. What the client sends is ignored. Same feed as "
@@ -156,10 +177,12 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
                         )
                         code = WSCloseCode.OK
                         break
-                    if isinstance(item, MessagePublic):
-                        data = item.__pydantic_serializer__.to_json(item).decode()
+                    if isinstance(item, FeedEvent):
                         await socket.send_str(
-                            f'{{"event": "message", "id": {item.id}, "data": {data}}}'
+                            json.dumps(
+                                {"event": item.event, "id": item.id, "data": item.data},
+                                ensure_ascii=False,
+                            )
                         )
             finally:
                 reader.cancel()

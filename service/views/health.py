@@ -28,6 +28,7 @@ DISTRIBUTION = "chat-api"
 
 @documented(
     "get_health",
+    scope=None,
     tags=["health"],
     summary="The process is up (no database call)",
     description="A liveness probe: answers while the event loop runs.",
@@ -39,6 +40,7 @@ async def health(request: web.Request) -> web.Response:
 
 @documented(
     "get_database_health",
+    scope=None,
     tags=["health"],
     summary="DATABASE_URL answers and takes writes; each database's state in the body",
     description="A readiness probe: 200 while the primary answers within HEALTH_DB_TIMEOUT and "
@@ -77,6 +79,7 @@ async def health_db(request: web.Request) -> web.Response:
 
 @documented(
     "get_version",
+    scope=None,
     tags=["health"],
     summary="Name and version of the running service",
     description="`APP_NAME` and the installed package version.",

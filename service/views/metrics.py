@@ -10,6 +10,7 @@ from service.routing import add_route
 
 @documented(
     "get_metrics",
+    scope="metrics",
     tags=["health"],
     summary="Prometheus metrics of this worker process",
     description="Request counts and latencies by route, database errors, pool use. Each worker "

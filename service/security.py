@@ -1,0 +1,21 @@
+"""Headers every answer carries: no MIME sniffing, no referrer, no framing, rate limit state,
+and no caching of answers given to an authenticated caller."""
+
+from aiohttp import web
+
+from service.appkeys import PRINCIPAL, RATE_HEADERS
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
+
+async def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """on_response_prepare hook: also covers streams and aiohttp's own answers."""
+    response.headers.update(SECURITY_HEADERS)
+    response.headers.update(request.get(RATE_HEADERS) or {})
+    if PRINCIPAL in request:
+        # What one caller may read is not for a shared cache (or the next user of a browser).
+        response.headers["Cache-Control"] = "no-store"

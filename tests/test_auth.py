@@ -1,0 +1,230 @@
+"""Who may do what: every operation of the OpenAPI document against every kind of credential,
+with API keys and with JWTs; the scope each operation declares decides 401/403/2xx."""
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from service.apikeys import SCOPES, ApiKeys
+from service.appkeys import STORE
+from service.auth import AUTHENTICATOR
+from service.queries import load_queries
+from tests.conftest import Client, MakeClient, create_chat, post_message
+
+TEST_QUERIES = load_queries(Path(__file__).parent / "sql")
+ISSUER = "https://idp.example/realms/chat"
+AUDIENCE = "chat-api"
+# A body each operation accepts; a new operation that takes one must be added here.
+BODIES: dict[str, Any] = {
+    "create_chat": {"title": "t"},
+    "create_message": {"text": "t"},
+    "create_messages": {"messages": [{"text": "t"}]},
+    "mark_read": {"up_to_id": 1},
+    "edit_message": {"text": "edited"},
+    "rename_chat": {"title": "renamed"},
+}
+# Query parameters an operation needs.
+PARAMS: dict[str, dict[str, str]] = {"search_messages": {"q": "t"}}
+# Operations only a message's author (or `admin`) may call: the table makes the message the
+# caller's, so the scope alone decides.
+AUTHOR_ONLY = {"edit_message", "delete_message"}
+
+
+@dataclass(frozen=True)
+class Operation:
+    id: str
+    method: str
+    path: str
+    scope: str | None  # None: public
+    success: int
+
+
+def operations(document: dict[str, Any]) -> list[Operation]:
+    found = []
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            security = operation["security"]
+            scope = security[0]["bearerAuth"][0] if security else None
+            success = min(int(status) for status in operation["responses"] if status < "300")
+            found.append(Operation(operation["operationId"], method, path, scope, success))
+    return found
+
+
+async def call(
+    secured: Client, setup: Client, op: Operation, headers: dict[str, str], owner: str
+) -> int:
+    """Makes the operation's request with these headers; returns the status. Its chat and
+    message are made through `setup`, a client of the same database without authentication,
+    and the message is `owner`'s."""
+    chat = await create_chat(setup)
+    message = await post_message(setup, chat["id"])
+    if op.id in AUTHOR_ONLY:
+        await setup.app[STORE].databases.write(
+            lambda db: TEST_QUERIES.set_message_author(db, message["id"], owner)
+        )
+    path = op.path.format(chat_id=chat["id"], message_id=message["id"])
+    if op.id == "follow_chat_socket":
+        try:
+            socket = await secured.ws_connect(path, headers=headers)
+        except aiohttp.WSServerHandshakeError as refused:
+            return refused.status
+        await socket.close()
+        return 101
+    async with secured.request(
+        op.method.upper(), path, json=BODIES.get(op.id), params=PARAMS.get(op.id), headers=headers
+    ) as answer:
+        if answer.status == 401:
+            assert answer.headers["WWW-Authenticate"].startswith('Bearer realm="chat-api"')
+            assert (await answer.json())["code"] == "unauthorized"
+        elif answer.status == 403:
+            assert (await answer.json())["code"] == "forbidden"
+        return answer.status
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+Cases = Callable[[Operation], list[tuple[str, dict[str, str], int]]]
+
+
+async def check_table(
+    secured: Client, setup: Client, cases: Cases, owner: Callable[[Operation], str]
+) -> None:
+    document = await (await secured.get("/openapi.json")).json()
+    failures = []
+    for op in operations(document):
+        for name, headers, expected in cases(op):
+            status = await call(secured, setup, op, headers, owner(op))
+            if status != expected:
+                failures.append(f"{op.id} with {name}: {status}, expected {expected}")
+    assert failures == []
+
+
+@pytest.fixture
+async def keyed(make_client: MakeClient) -> tuple[Client, Client, ApiKeys]:
+    """A client of the service with AUTH_MODE=api_key, one without (to set up data in the same
+    database), and the app's key store."""
+    secured = await make_client(auth_mode="api_key")
+    return secured, await make_client(), secured.app[AUTHENTICATOR]  # type: ignore[return-value]
+
+
+async def test_every_operation_with_every_kind_of_api_key(
+    keyed: tuple[Client, Client, ApiKeys],
+) -> None:
+    secured, open_client, keys = keyed
+    only = {scope: (await keys.create(name=f"only-{scope}", scopes=[scope]))[0] for scope in SCOPES}
+    all_but = {
+        scope: (
+            await keys.create(name=f"all-but-{scope}", scopes=[s for s in SCOPES if s != scope])
+        )[0]
+        for scope in SCOPES
+    }
+    revoked, _ = await keys.create(name="revoked", scopes=list(SCOPES))
+    assert await keys.revoke("revoked")
+    unknown = "chat_0123456789ab_" + "A" * 43
+
+    def cases(op: Operation) -> list[tuple[str, dict[str, str], int]]:
+        if op.scope is None:
+            return [("no credential", {}, op.success), ("unknown key", bearer(unknown), op.success)]
+        return [
+            ("no credential", {}, 401),
+            ("an empty bearer", {"Authorization": "Bearer "}, 401),
+            ("another scheme", {"Authorization": f"Basic {only[op.scope]}"}, 401),
+            ("a malformed token", bearer("chat_nope"), 401),
+            ("an unknown key", bearer(unknown), 401),
+            ("a revoked key", bearer(revoked), 401),
+            ("the wrong scope", bearer(all_but[op.scope]), 403),
+            ("the right scope", bearer(only[op.scope]), op.success),
+        ]
+
+    await check_table(secured, open_client, cases, lambda op: f"only-{op.scope}")
+
+
+def _rsa_pair() -> tuple[Any, bytes]:
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private, public
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unsigned(claims: dict[str, Any]) -> str:
+    header = _b64(json.dumps({"alg": "none", "typ": "JWT"}).encode())
+    return f"{header}.{_b64(json.dumps(claims).encode())}."
+
+
+def _hs256_with_public_key(claims: dict[str, Any], public: bytes) -> str:
+    """The classic confusion attack: HMAC-signed with the verifier's public key as secret."""
+    signing_input = (
+        f"{_b64(json.dumps({'alg': 'HS256', 'typ': 'JWT'}).encode())}."
+        f"{_b64(json.dumps(claims).encode())}"
+    )
+    signature = hmac.new(public, signing_input.encode(), hashlib.sha256).digest()
+    return f"{signing_input}.{_b64(signature)}"
+
+
+async def test_every_operation_with_every_kind_of_jwt(
+    make_client: MakeClient, tmp_path: Path
+) -> None:
+    private, public = _rsa_pair()
+    key_file = tmp_path / "idp.pem"
+    key_file.write_bytes(public)
+    secured = await make_client(
+        auth_mode="jwt",
+        jwt_public_key_file=str(key_file),
+        jwt_issuer=ISSUER,
+        jwt_audience=AUDIENCE,
+        jwt_leeway=10,
+    )
+    open_client = await make_client()
+    now = int(time.time())
+
+    def claims(scopes: list[str], **changes: Any) -> dict[str, Any]:
+        base = {"sub": "alice", "iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 300}
+        return {**base, "scope": " ".join(scopes), **changes}
+
+    def signed(payload: dict[str, Any]) -> dict[str, str]:
+        return bearer(jwt.encode(payload, private, algorithm="RS256"))
+
+    def cases(op: Operation) -> list[tuple[str, dict[str, str], int]]:
+        if op.scope is None:
+            return [("no credential", {}, op.success)]
+        right, others = [op.scope], [s for s in SCOPES if s != op.scope]
+        return [
+            ("no credential", {}, 401),
+            ("expired", signed(claims(right, exp=now - 60)), 401),
+            ("not yet valid", signed(claims(right, nbf=now + 120)), 401),
+            ("wrong issuer", signed(claims(right, iss="https://evil.example")), 401),
+            ("wrong audience", signed(claims(right, aud="another-api")), 401),
+            ("no audience", signed({k: v for k, v in claims(right).items() if k != "aud"}), 401),
+            ("alg none", bearer(_unsigned(claims(right))), 401),
+            (
+                "HS256 with the public key",
+                bearer(_hs256_with_public_key(claims(right), public)),
+                401,
+            ),
+            ("another key", bearer(jwt.encode(claims(right), _rsa_pair()[0], "RS256")), 401),
+            ("the wrong scope", signed(claims(others)), 403),
+            ("the right scope", signed(claims(right)), op.success),
+            ("the right scope in scp", signed({**claims([]), "scp": right}), op.success),
+            ("expired within the leeway", signed(claims(right, exp=now - 5)), op.success),
+        ]
+
+    await check_table(secured, open_client, cases, lambda op: "alice")
