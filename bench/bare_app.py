@@ -37,7 +37,7 @@ async def open_chat(request: web.Request) -> web.Response:
 async def post_message(request: web.Request) -> web.Response:
     text = json.loads(await request.read())["text"]
     chat_id = int(request.match_info["chat_id"])
-    row = await QUERIES.create_message(request.app[POOL], chat_id, text)
+    row = await QUERIES.create_message(request.app[POOL], chat_id, text, None, None)
     message = {**row, "created_at": row["created_at"].isoformat()}
     return web.json_response(message, status=201)
 

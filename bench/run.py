@@ -114,7 +114,7 @@ class Target:
     body: str = ""
     sequential: bool = False
     # pgbench parameters by position: (low, high) is random in that range, a str is fixed.
-    pg_params: tuple[tuple[int, int] | str, ...] = ()
+    pg_params: tuple[tuple[int, int] | str | None, ...] = ()
 
 
 @dataclass
@@ -164,7 +164,7 @@ def paths(data: Dataset) -> list[Target]:
                pg_params=("0", str(MAX_BIGINT), "0", "100")),
         Target("post message", "POST", "/chats/{id}/messages", "create_message",
               ids=(c_lo, c_hi), body='{{"text": "bench message {n}"}}',
-              pg_params=((c_lo, c_hi), "bench message")),
+              pg_params=((c_lo, c_hi), "bench message", None, None)),
         Target("create chat", "POST", "/chats", "create_chat", body='{{"title": "bench {n}"}}',
               pg_params=("bench chat",)),
         Target("delete chat", "DELETE", "/chats/{id}", "delete_chat", ids=(d_lo, d_mid),
@@ -323,15 +323,20 @@ def run_wrk(wrk: str, base: str, target: Target, config: Config, run: int = 0) -
 
 
 def pgbench_script(target: Target, folder: Path) -> tuple[Path, list[str]]:
-    """The statement from sql/ with $n turned into pgbench variables."""
+    """The statement from sql/ with $n turned into pgbench variables (None: NULL)."""
     sql = next(sql_dir().rglob(f"{target.query}.sql")).read_text()
     lines, defines = [], []
     for position, param in enumerate(target.pg_params, 1):
         if isinstance(param, str):
             defines += ["-D", f"p{position}={param}"]
-        else:
+        elif param is not None:
             lines.append(f"\\set p{position} random({param[0]}, {param[1]})")
-    body = re.sub(r"\$(\d+)", r":p\1", sql)
+
+    def variable(match: re.Match[str]) -> str:
+        position = int(match[1])
+        return "NULL" if target.pg_params[position - 1] is None else f":p{position}"
+
+    body = re.sub(r"\$(\d+)", variable, sql)
     script = folder / f"{target.query}.pgbench"
     script.write_text("\n".join([*lines, body]) + "\n")
     return script, defines

@@ -131,6 +131,9 @@ class EventHub:
             if what == "deleted":
                 self.broadcast(ChatDeleted(chat_id), chat_id)
                 continue
+            if what == "changed":  # an edit, a deletion or a rename: read from the event log
+                self.broadcast(Resync(), chat_id)
+                continue
             try:
                 message = await app[STORE].get_message(message_id=int(what))
             except DomainError:

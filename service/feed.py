@@ -1,5 +1,6 @@
 """One chat followed live, for the SSE and WebSocket views alike: what the client missed,
-from the database, then what this process hears from LISTEN/NOTIFY."""
+from the database (new messages, edits, deletions, renames), then what this process hears
+from LISTEN/NOTIFY."""
 
 import asyncio
 from collections.abc import AsyncIterator
@@ -9,11 +10,11 @@ from typing import Self
 from aiohttp import web
 
 from service import consistency
-from service.appkeys import EVENTS, STORE
+from service.appkeys import CHANGES, EVENTS, STORE
+from service.changes import FeedEvent
 from service.errors import ChatNotFound
 from service.events import ChatDeleted, NewMessage, Resync
 from service.models import MessagePublic
-from service.store import Store
 
 HEARTBEAT_SECONDS = 15.0
 CATCH_UP_PAGE = 100
@@ -23,27 +24,26 @@ class KeepAlive:
     """Nothing happened for HEARTBEAT_SECONDS: a chance to prove the client is still there."""
 
 
-FeedItem = MessagePublic | ChatDeleted | KeepAlive
+FeedItem = FeedEvent | ChatDeleted | KeepAlive
 
 
-async def _newest_id(store: Store, chat_id: int) -> int:
-    """The chat's newest message id (0 when it has none); ChatNotFound when there is no chat."""
-    page = await store.list_messages(chat_id=chat_id, skip=0, limit=1)
-    return page.root[0].id if page.root else 0
+def message_event(message: MessagePublic) -> FeedEvent:
+    return FeedEvent(id=message.id, event="message", data=message.model_dump(mode="json"))
 
 
 class ChatFeed:
-    """Follows a chat from entering to leaving: `items()` yields the messages after last_id
-    (those missed first, page by page, then live ones, each once, in id order), a ChatDeleted
-    that ends it, and a KeepAlive whenever it has been quiet. last_id None follows from now
-    on; 0 replays the chat from its first message. Entering raises ChatNotFound before
-    anything is sent, so the client still gets a plain 404."""
+    """Follows a chat from entering to leaving: `items()` yields its events after last_id
+    (those missed first, page by page from the database, then live ones, each once, in event
+    id order), a ChatDeleted that ends it, and a KeepAlive whenever it has been quiet. last_id
+    None follows from now on; 0 replays the chat from its first message. Entering raises
+    ChatNotFound before anything is sent, so the client still gets a plain 404."""
 
     def __init__(self, request: web.Request, chat_id: int, last_id: int | None) -> None:
         # Feeds read the primary: a catch-up from a lagging replica could miss a message the
         # live notifications have already passed.
         consistency.current.set(None)
         self._store, self._hub = request.app[STORE], request.app[EVENTS]
+        self._changes = request.app[CHANGES]
         self._chat_id, self._resume_from = chat_id, last_id
 
     async def __aenter__(self) -> Self:
@@ -51,9 +51,9 @@ class ChatFeed:
         self._queue = await self._hub.follow(self._store, self._chat_id)
         try:
             if self._resume_from is None:
-                # Live from here on: a catch-up after a lost listener starts at this message.
-                self._last_id = await _newest_id(self._store, self._chat_id)
-                self._first_page: list[MessagePublic] = []
+                # Live from here on: a catch-up after a lost listener starts at this event.
+                self._last_id = await self._changes.newest_event(chat_id=self._chat_id)
+                self._first_page: list[FeedEvent] = []
             else:
                 self._last_id = self._resume_from
                 self._first_page = await self._page()
@@ -70,13 +70,12 @@ class ChatFeed:
     async def _leave(self) -> None:
         await self._hub.leave(self._store, self._chat_id, self._queue)
 
-    async def _page(self) -> list[MessagePublic]:
-        page = await self._store.messages_since(
+    async def _page(self) -> list[FeedEvent]:
+        return await self._changes.events_since(
             chat_id=self._chat_id, after_id=self._last_id, limit=CATCH_UP_PAGE
         )
-        return page.root
 
-    async def _catch_up(self, page: list[MessagePublic] | None) -> AsyncIterator[FeedItem]:
+    async def _catch_up(self, page: list[FeedEvent] | None) -> AsyncIterator[FeedItem]:
         """This page (or the next one from the database), then the following ones until one
         is not full; a ChatDeleted when the chat is gone meanwhile."""
         while True:
@@ -86,14 +85,14 @@ class ChatFeed:
                 except ChatNotFound:
                     yield ChatDeleted(self._chat_id)
                     return
-            for message in self._new(page):
-                yield message
+            for event in self._new(page):
+                yield event
             if len(page) < CATCH_UP_PAGE:
                 return
             page = None
 
-    def _new(self, messages: list[MessagePublic]) -> list[MessagePublic]:
-        fresh = [message for message in messages if message.id > self._last_id]
+    def _new(self, events: list[FeedEvent]) -> list[FeedEvent]:
+        fresh = [event for event in events if event.id > self._last_id]
         if fresh:
             self._last_id = fresh[-1].id
         return fresh
@@ -120,5 +119,5 @@ class ChatFeed:
                     if isinstance(item, ChatDeleted):
                         return
             elif isinstance(event, NewMessage):
-                for message in self._new([event.message]):
-                    yield message
+                for fresh in self._new([message_event(event.message)]):
+                    yield fresh

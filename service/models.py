@@ -3,7 +3,7 @@
 import datetime as dt
 import math
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -73,8 +73,8 @@ class ChatCreate(BaseModel):
     title: Title = Field(examples=["Планы на выходные"])
 
 
-class MessageCreate(BaseModel):
-    """Body of `POST /chats/{chat_id}/messages`. Surrounding whitespace is trimmed first."""
+class BulkMessage(BaseModel):
+    """One message of a bulk post."""
 
     text: MessageText = Field(examples=["Привет! Встречаемся в субботу в 10:00?"])
 
@@ -85,7 +85,19 @@ BULK_MAX_MESSAGES = 1000
 class MessagesBulkCreate(BaseModel):
     """Body of `POST /chats/{chat_id}/messages/bulk`: all are stored, or none."""
 
-    messages: list[MessageCreate] = Field(min_length=1, max_length=BULK_MAX_MESSAGES)
+    messages: list[BulkMessage] = Field(min_length=1, max_length=BULK_MAX_MESSAGES)
+
+
+class MessageEdit(BaseModel):
+    """Body of `PATCH /messages/{message_id}`: the same rule as posting."""
+
+    text: MessageText = Field(examples=["Привет! Встречаемся в субботу в 11:00?"])
+
+
+class ChatRename(BaseModel):
+    """Body of `PATCH /chats/{chat_id}`: the same rule as creating."""
+
+    title: Title = Field(examples=["Планы на выходные (перенесено)"])
 
 
 def _stored_at() -> Any:
@@ -117,6 +129,23 @@ class MessagePublic(BaseModel):
     is_read: bool = Field(
         description="Marked as read by `POST /chats/{chat_id}/read`.", examples=[False]
     )
+    author: str | None = Field(
+        default=None,
+        description="Who posted it (the API key's name or the JWT's `sub`); null when "
+        "authentication was off, and for messages older than authentication.",
+        examples=["mobile-app"],
+    )
+    edited_at: datetime | None = Field(
+        default=None,
+        description="When the text was last changed (`PATCH /messages/{id}`); null: never.",
+        examples=[None],
+    )
+    reply_to: int | None = Field(
+        default=None,
+        description="The message of the same chat this one answers; null when none, or when "
+        "that message was deleted.",
+        examples=[None],
+    )
 
 
 def _whole_number(value: object) -> object:
@@ -133,12 +162,39 @@ def _whole_number(value: object) -> object:
 
 # A JSON number without a fractional part (5 or 5.0); strings and booleans are refused.
 JsonInt = Annotated[int, Strict(), BeforeValidator(_whole_number)]
+# The bounds come before the validator, so the document states them as minimum/maximum.
+MessageId = Annotated[int, Strict(), Field(ge=1, le=MAX_BIGINT), BeforeValidator(_whole_number)]
+
+
+class MessageCreate(BaseModel):
+    """Body of `POST /chats/{chat_id}/messages`. Surrounding whitespace is trimmed first."""
+
+    text: MessageText = Field(examples=["Привет! Встречаемся в субботу в 10:00?"])
+    reply_to: MessageId | None = Field(
+        default=None,
+        description="Id of a message of the same chat that this one answers.",
+        examples=[1017],
+    )
 
 
 class ChatDeletedData(BaseModel):
     """The data of a live feed's `chat_deleted` event."""
 
     chat_id: int = Field(examples=[42])
+
+
+class MessageDeletedData(BaseModel):
+    """The data of a live feed's `message_deleted` event."""
+
+    id: int = Field(examples=[1017])
+    chat_id: int = Field(examples=[42])
+
+
+class ChatRenamedData(BaseModel):
+    """The data of a live feed's `chat_renamed` event."""
+
+    chat_id: int = Field(examples=[42])
+    title: str = Field(examples=["Планы на выходные (перенесено)"])
 
 
 class ReadMarker(BaseModel):
@@ -250,6 +306,9 @@ class Page(BaseModel):
     after_id: int | None = None
 
 
+P = TypeVar("P", bound=Page)
+
+
 class ChatsPage(Page):
     q: str | None = None
 
@@ -294,9 +353,11 @@ def _page_fields(*, default_limit: int, max_limit: int, order: str) -> dict[str,
     }
 
 
-def page_query(name: str, *, default_limit: int, max_limit: int, order: str) -> type[Page]:
+def page_query(
+    name: str, *, default_limit: int, max_limit: int, order: str, base: type[P]
+) -> type[P]:
     fields = _page_fields(default_limit=default_limit, max_limit=max_limit, order=order)
-    return create_model(name, __base__=Page, **fields)
+    return create_model(name, __base__=base, **fields)
 
 
 def latest_query(*, default_limit: int, max_limit: int) -> type[Latest]:

@@ -40,14 +40,11 @@ def conditional_json_response(
     return web.Response(body=body, headers=all_headers, content_type="application/json")
 
 
-def next_page_link(request: web.Request, **keyset: int) -> dict[str, str]:
+def next_page_link(request: web.Request, **keyset: int | str) -> dict[str, str]:
     """A `Link: <...>; rel="next"` header continuing from this page with keyset parameters
-    (skip dropped, limit kept)."""
-    query = {
-        name: value
-        for name, value in request.query.items()
-        if name not in {"skip", "before_id", "after_id"}
-    }
-    query.update({name: str(value) for name, value in keyset.items()})
+    (skip dropped; limit and repeated parameters such as chat_id kept)."""
+    replaced = {"skip", "before_id", "after_id", "cursor", *keyset}
+    query = [(name, value) for name, value in request.query.items() if name not in replaced]
+    query += [(name, str(value)) for name, value in keyset.items()]
     target = URL.build(path=request.path, query=query)
     return {hdrs.LINK: f'<{target}>; rel="next"'}

@@ -3,7 +3,7 @@
 import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 import asyncpg
 
@@ -13,6 +13,7 @@ from service.errors import (
     ChatNotFound,
     IdempotencyKeyReused,
     MessageNotFound,
+    ReplyNotInChat,
 )
 from service.models import (
     MAX_BIGINT,
@@ -47,6 +48,9 @@ def _message(row: Any) -> MessagePublic:
         text=row["text"],
         created_at=row["created_at"],
         is_read=row["is_read"],
+        author=row["author"],
+        edited_at=row["edited_at"],
+        reply_to=row["reply_to"],
     )
 
 
@@ -139,30 +143,51 @@ class Store:
         if deleted is None:
             raise ChatNotFound(chat_id)
 
-    async def create_message(self, *, chat_id: int, text: str) -> MessagePublic:
+    async def create_message(
+        self,
+        *,
+        chat_id: int,
+        text: str,
+        author: str | None = None,
+        reply_to: int | None = None,
+    ) -> MessagePublic:
         _require_chat_id(chat_id)
-        # No row: the chat does not exist, or a delete of it committed first.
-        row = await self._write(self._queries.create_message, chat_id, text)
+        row = await self._write(self._queries.create_message, chat_id, text, author, reply_to)
         if row is None:
-            raise ChatNotFound(chat_id)
+            await self._why_not_posted(chat_id, reply_to)
         return _message(row)
 
+    async def _why_not_posted(self, chat_id: int, reply_to: int | None) -> NoReturn:
+        """No row: the chat does not exist (or a delete of it committed first), or reply_to
+        is not one of its messages."""
+        if reply_to is not None and await self._read(self._queries.chat_exists, chat_id):
+            raise ReplyNotInChat(reply_to, chat_id)
+        raise ChatNotFound(chat_id)
+
     async def create_message_once(
-        self, *, chat_id: int, text: str, key: str
+        self,
+        *,
+        chat_id: int,
+        text: str,
+        key: str,
+        author: str | None = None,
+        reply_to: int | None = None,
     ) -> tuple[MessagePublic, bool]:
         """Posts a message under an Idempotency-Key; returns it and whether it was a replay of
         an earlier post with the same key."""
         _require_chat_id(chat_id)
         for attempt in (1, 2):
             try:
-                row = await self._write(self._queries.create_message_once, chat_id, text, key)
+                row = await self._write(
+                    self._queries.create_message_once, chat_id, text, key, author, reply_to
+                )
                 break
             except asyncpg.UniqueViolationError:
                 # Another first use of the key committed while this one ran: the retry sees it.
                 if attempt == 2:
                     raise
         if row is None:
-            raise ChatNotFound(chat_id)
+            await self._why_not_posted(chat_id, reply_to)
         if not row["same_request"]:
             raise IdempotencyKeyReused(key)
         return _message(row), row["replayed"]
@@ -220,14 +245,6 @@ class Store:
                 raise AnchorNotFound(anchor, chat_id)
         return MessageList.model_validate_json(row["messages"])
 
-    async def messages_since(self, *, chat_id: int, after_id: int, limit: int) -> MessageList:
-        """The chat's messages with ids above after_id, oldest first (a live feed's catch-up)."""
-        _require_chat_id(chat_id)
-        document = await self._read(self._queries.list_messages_since, chat_id, after_id, limit)
-        if document is None:
-            raise ChatNotFound(chat_id)
-        return MessageList.model_validate_json(document)
-
     async def mark_read(self, *, chat_id: int, up_to_id: int) -> ReadMarked:
         """Marks the chat's messages with ids up to up_to_id as read."""
         _require_chat_id(chat_id)
@@ -257,10 +274,12 @@ class Store:
         rows = await self._write(self._queries.insert_chats, list(titles))
         return [row["id"] for row in rows]
 
-    async def create_messages(self, *, chat_id: int, texts: Sequence[str]) -> MessageList:
+    async def create_messages(
+        self, *, chat_id: int, texts: Sequence[str], author: str | None = None
+    ) -> MessageList:
         """Posts messages into one chat in one statement, all or nothing."""
         _require_chat_id(chat_id)
-        document = await self._write(self._queries.create_messages, chat_id, list(texts))
+        document = await self._write(self._queries.create_messages, chat_id, list(texts), author)
         created = MessageList.model_validate_json(document)
         if texts and not created.root:
             raise ChatNotFound(chat_id)
@@ -276,7 +295,7 @@ class Store:
                 created = await self._queries.insert_missing_chats(db, list(chats))
                 for row in created:
                     if texts := list(chats[row["title"]]):
-                        await self._queries.create_messages(db, row["id"], texts)
+                        await self._queries.create_messages(db, row["id"], texts, None)
                         messages += len(texts)
             return len(created), messages
 

@@ -87,13 +87,15 @@ async def test_openapi_document_is_valid_3x_and_complete(client: Client) -> None
         "/chats/{chat_id}/stats",
         "/chats/{chat_id}/read",
         "/messages/{message_id}",
+        "/messages",
         "/health",
         "/health/db",
         "/health/version",
         "/metrics",
     }
     assert set(document["paths"]["/chats"]) == {"get", "post"}
-    assert set(document["paths"]["/chats/{chat_id}"]) == {"get", "delete"}
+    assert set(document["paths"]["/chats/{chat_id}"]) == {"get", "delete", "patch"}
+    assert set(document["paths"]["/messages/{message_id}"]) == {"get", "delete", "patch"}
     schemas = document["components"]["schemas"]
     title = schemas["ChatCreate"]["properties"]["title"]
     text = schemas["MessageCreate"]["properties"]["text"]
@@ -175,7 +177,13 @@ async def test_the_live_feeds_are_documented_for_resuming(client: Client) -> Non
     assert resume["name"] == "Last-Event-ID"
     assert "`0` replays the chat from its first message" in resume["description"]
     frame = events["responses"]["200"]["content"]["text/event-stream"]["schema"]
-    assert frame["properties"]["event"]["enum"] == ["message", "chat_deleted"]
+    assert frame["properties"]["event"]["enum"] == [
+        "message",
+        "message_edited",
+        "message_deleted",
+        "chat_renamed",
+        "chat_deleted",
+    ]
     assert set(frame["required"]) == {"event", "data"}
     socket = paths["/chats/{chat_id}/ws"]["get"]
     assert {"101", "403", "404", "422", "426"} <= set(socket["responses"])

@@ -3,6 +3,7 @@
 from aiohttp import web
 
 from service.appkeys import QUERY_MODELS, STORE
+from service.auth import author
 from service.models import (
     MessageCreate,
     MessageList,
@@ -10,6 +11,7 @@ from service.models import (
     MessagesBulkCreate,
     ReadMarked,
     ReadMarker,
+    ValidationIssue,
 )
 from service.openapi import (
     ETAG_HEADER,
@@ -22,9 +24,17 @@ from service.openapi import (
     json_content,
     path_id,
 )
-from service.parsing import optional_header_token, path_int, read_body, read_query
+from service.parsing import (
+    RequestValidationError,
+    optional_header_token,
+    path_int,
+    read_body,
+    read_query,
+)
 from service.responses import conditional_json_response, json_response, next_page_link
 from service.routing import add_route
+from service.search import MessagesPage
+from service.views.search import search_page
 
 IDEMPOTENCY_KEY = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
@@ -32,6 +42,7 @@ REPLAYED = "Idempotent-Replayed"
 
 @documented(
     "create_message",
+    scope="write",
     tags=["messages"],
     summary="Post a message into a chat",
     description="With an `Idempotency-Key`, a retry with the same key and text returns the "
@@ -71,10 +82,16 @@ async def create_message(request: web.Request) -> web.Response:
     store = request.app[STORE]
     headers: dict[str, str] = {}
     if key is None:
-        message = await store.create_message(chat_id=chat_id, text=body.text)
+        message = await store.create_message(
+            chat_id=chat_id, text=body.text, author=author(request), reply_to=body.reply_to
+        )
     else:
         message, replayed = await store.create_message_once(
-            chat_id=chat_id, text=body.text, key=key
+            chat_id=chat_id,
+            text=body.text,
+            key=key,
+            author=author(request),
+            reply_to=body.reply_to,
         )
         headers[REPLAYED] = "true" if replayed else "false"
     headers["Location"] = f"/messages/{message.id}"
@@ -83,6 +100,7 @@ async def create_message(request: web.Request) -> web.Response:
 
 @documented(
     "create_messages",
+    scope="write",
     tags=["messages"],
     summary="Post up to 1,000 messages into a chat at once, all or nothing",
     description="One statement: every message is stored, in the given order, or none is. Each "
@@ -98,17 +116,20 @@ async def create_messages(request: web.Request) -> web.Response:
     chat_id = path_int(request, "chat_id")
     body = await read_body(request, MessagesBulkCreate)
     created = await request.app[STORE].create_messages(
-        chat_id=chat_id, texts=[message.text for message in body.messages]
+        chat_id=chat_id, texts=[message.text for message in body.messages], author=author(request)
     )
     return json_response(created, status=201)
 
 
 @documented(
     "list_messages",
+    scope="read",
     tags=["messages"],
-    summary="List a chat's messages, newest first",
+    summary="List a chat's messages, newest first, or search them (q)",
     description="Keyset paging with `before_id` (older) and `after_id` (newer), or `skip`; a "
-    "full page carries a `Link` header to the next one.",
+    "full page carries a `Link` header to the next one. With `q`, the chat's messages that "
+    "match it, as `GET /messages?q=` describes (each item also has `rank` and `snippet`; "
+    "paging by `cursor`, not by `skip`, `before_id` or `after_id`).",
     parameters=[path_id("chat_id", "Id of the chat."), IF_NONE_MATCH],
     query="messages_page",
     responses={
@@ -124,6 +145,11 @@ async def create_messages(request: web.Request) -> web.Response:
 async def list_messages(request: web.Request) -> web.Response:
     chat_id = path_int(request, "chat_id")
     page = read_query(request, request.app[QUERY_MODELS].messages_page)
+    if page.q is not None:
+        _search_alone(page)
+        return await search_page(
+            request, q=page.q, cursor=page.cursor, limit=page.limit, in_chat=chat_id
+        )
     messages = await request.app[STORE].list_messages(
         chat_id=chat_id,
         skip=page.skip,
@@ -143,8 +169,26 @@ async def list_messages(request: web.Request) -> web.Response:
     return conditional_json_response(request, messages, headers=link)
 
 
+def _search_alone(page: MessagesPage) -> None:
+    mixed = [
+        name
+        for name, value in (
+            ("skip", page.skip),
+            ("before_id", page.before_id),
+            ("after_id", page.after_id),
+        )
+        if value
+    ]
+    if mixed:
+        issue = ValidationIssue(
+            loc=["query", mixed[0]], msg="search pages by cursor; drop it or q", type="value_error"
+        )
+        raise RequestValidationError([issue])
+
+
 @documented(
     "get_message",
+    scope="read",
     tags=["messages"],
     summary="Get one message",
     description="Any message by its id, whichever chat it is in.",
@@ -162,6 +206,7 @@ async def get_message(request: web.Request) -> web.Response:
 
 @documented(
     "mark_read",
+    scope="write",
     tags=["messages"],
     summary="Mark a chat's messages up to an id as read",
     description="Every message of the chat with an id up to `up_to_id` (inclusive) is marked "

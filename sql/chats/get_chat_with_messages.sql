@@ -7,7 +7,8 @@
 -- $1 chat_id bigint
 -- $2 limit integer: how many of the latest messages
 -- returns: {"chat": {id, title, created_at, message_count, unread_count},
---           "messages": [{id, chat_id, text, created_at, is_read}, ...]} as text, or NULL
+--           "messages": [{id, chat_id, text, created_at, is_read, author,
+--   edited_at, reply_to}, ...]} as text, or NULL
 --          when the chat does not exist
 SELECT json_build_object(
     'chat', json_build_object(
@@ -25,12 +26,16 @@ SELECT json_build_object(
                     'chat_id', m.chat_id,
                     'text', m.text,
                     'created_at', api_time(m.created_at),
-                    'is_read', m.id <= c.last_read_id
+                    'is_read', m.id <= c.last_read_id,
+                    'author', m.author,
+                    'edited_at', api_time(m.edited_at),
+                    'reply_to', m.reply_to
                 )
                 ORDER BY m.created_at DESC, m.id DESC
             )
             FROM (
-                SELECT messages.id, messages.chat_id, messages.text, messages.created_at
+                SELECT messages.id, messages.chat_id, messages.text, messages.created_at,
+                       messages.author, messages.edited_at, messages.reply_to
                 FROM messages
                 WHERE messages.chat_id = c.id
                 ORDER BY messages.created_at DESC, messages.id DESC

@@ -5,7 +5,8 @@
 -- $1 chat_id bigint
 -- $2 skip bigint: rows to skip
 -- $3 limit integer: page size
--- returns: [{id, chat_id, text, created_at, is_read}, ...] as text, or NULL when the chat does
+-- returns: [{id, chat_id, text, created_at, is_read, author,
+--   edited_at, reply_to}, ...] as text, or NULL when the chat does
 --   not exist
 SELECT coalesce(
     (
@@ -15,12 +16,15 @@ SELECT coalesce(
                 'chat_id', m.chat_id,
                 'text', m.text,
                 'created_at', api_time(m.created_at),
-                'is_read', m.id <= c.last_read_id
+                'is_read', m.id <= c.last_read_id,
+                'author', m.author,
+                'edited_at', api_time(m.edited_at),
+                'reply_to', m.reply_to
             )
             ORDER BY m.created_at DESC, m.id DESC
         )
         FROM (
-            SELECT p.id, p.chat_id, p.text, p.created_at
+            SELECT p.id, p.chat_id, p.text, p.created_at, p.author, p.edited_at, p.reply_to
             FROM messages AS p
             WHERE p.chat_id = c.id
             ORDER BY p.created_at DESC, p.id DESC

@@ -8,7 +8,8 @@
 -- $3 skip bigint: rows to skip after the anchor
 -- $4 limit integer: page size
 -- returns: no row when the chat does not exist; otherwise after_found (false when $2 is not a
---   message of this chat) and messages: [{id, chat_id, text, created_at, is_read}, ...] as text
+--   message of this chat) and messages: [{id, chat_id, text, created_at, is_read, author,
+--   edited_at, reply_to}, ...] as text
 SELECT a.id IS NOT NULL AS after_found,
        coalesce(
            (
@@ -18,12 +19,15 @@ SELECT a.id IS NOT NULL AS after_found,
                        'chat_id', m.chat_id,
                        'text', m.text,
                        'created_at', api_time(m.created_at),
-                       'is_read', m.id <= c.last_read_id
+                       'is_read', m.id <= c.last_read_id,
+                       'author', m.author,
+                       'edited_at', api_time(m.edited_at),
+                       'reply_to', m.reply_to
                    )
                    ORDER BY m.created_at DESC, m.id DESC
                )
                FROM (
-                   SELECT p.id, p.chat_id, p.text, p.created_at
+                   SELECT p.id, p.chat_id, p.text, p.created_at, p.author, p.edited_at, p.reply_to
                    FROM messages AS p
                    WHERE p.chat_id = c.id
                      AND (p.created_at, p.id) > (a.created_at, a.id)

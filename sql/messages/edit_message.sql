@@ -1,0 +1,45 @@
+-- name: edit_message :one
+-- Replaces a message's text. Locks its chat row first, like a post, then takes the edit's
+-- event id from messages_id_seq, so a live feed sees the chat's changes in commit order; the
+-- same text changes nothing (no edited_at, no event). Followed chats are announced
+-- ("<chat_id>:changed") when the transaction commits.
+-- $1 message_id bigint
+-- $2 text text: already trimmed and validated (1-5000 characters)
+-- returns: id, chat_id, text, created_at, is_read, author, edited_at, reply_to; no row when the
+--   message does not exist
+WITH chat AS (
+    SELECT c.id, c.last_read_id
+    FROM chats AS c
+    JOIN messages AS target ON c.id = target.chat_id
+    WHERE target.id = $1::bigint
+    FOR NO KEY UPDATE OF c
+),
+edited AS (
+    UPDATE messages AS m
+    SET text = $2::text,
+        edited_at = clock_timestamp(),
+        revision = nextval('messages_id_seq'::regclass)
+    FROM chat
+    WHERE m.id = $1::bigint AND m.chat_id = chat.id AND m.text IS DISTINCT FROM $2::text
+    RETURNING m.id, m.chat_id, m.text, m.created_at, m.author, m.edited_at, m.reply_to
+),
+announced AS (
+    SELECT pg_notify('chat_events', e.chat_id || ':changed') AS sent
+    FROM edited AS e
+    WHERE EXISTS (SELECT 1 FROM chat_followers AS f WHERE f.chat_id = e.chat_id)
+),
+-- Referenced below, so the notifications are sent whatever the planner does.
+notified AS (
+    SELECT count(*) AS sent FROM announced
+)
+SELECT e.id, e.chat_id, e.text, e.created_at, e.id <= chat.last_read_id AS is_read, e.author,
+       e.edited_at, e.reply_to
+FROM edited AS e
+CROSS JOIN chat
+CROSS JOIN notified
+UNION ALL
+SELECT m.id, m.chat_id, m.text, m.created_at, m.id <= chat.last_read_id AS is_read, m.author,
+       m.edited_at, m.reply_to
+FROM messages AS m
+JOIN chat ON m.chat_id = chat.id
+WHERE m.id = $1::bigint AND NOT EXISTS (SELECT 1 FROM edited);

@@ -1,0 +1,45 @@
+-- name: search_messages :many
+-- Full-text search of messages, most relevant first (ts_rank_cd), newer first among equals;
+-- keyset-paginated on (rank, id). Backed by messages_text_search_idx: the `russian`
+-- configuration stems Russian and English words alike (рабочие ~ рабочий, meetings ~
+-- meeting). The snippet marks each match with chr(2) before and chr(3) after (characters
+-- taken out of the text first); the service escapes it for HTML and turns those into
+-- <mark>...</mark>. It is computed only for the rows returned.
+-- $1 query text: a tsquery built by the service from the user's words ("..." phrases become
+--   <->, word* a prefix match); no user text reaches it unescaped
+-- $2 chat_ids bigint[]: only these chats; NULL: every chat
+-- $3 after_rank real: keyset: the rank of the previous page's last hit; NULL: first page
+-- $4 after_id bigint: and that hit's id
+-- $5 limit integer: page size
+-- returns: id, chat_id, text, created_at, is_read, author, edited_at, reply_to, rank, snippet
+WITH search AS (
+    SELECT to_tsquery('russian', $1::text) AS query
+),
+hits AS (
+    SELECT m.id, m.chat_id, m.text, m.created_at, m.author, m.edited_at, m.reply_to,
+           ts_rank_cd(to_tsvector('russian', m.text), s.query)::real AS rank
+    FROM messages AS m
+    CROSS JOIN search AS s
+    WHERE to_tsvector('russian', m.text) @@ s.query
+      AND ($2::bigint [] IS NULL OR m.chat_id = any($2::bigint []))
+),
+page AS (
+    SELECT h.id, h.chat_id, h.text, h.created_at, h.author, h.edited_at, h.reply_to, h.rank
+    FROM hits AS h
+    WHERE $3::real IS NULL OR (h.rank, h.id) < ($3::real, $4::bigint)
+    ORDER BY h.rank DESC, h.id DESC
+    LIMIT $5::integer
+)
+SELECT pg.id, pg.chat_id, pg.text, pg.created_at, pg.id <= c.last_read_id AS is_read,
+       pg.author, pg.edited_at, pg.reply_to, pg.rank,
+       ts_headline(
+           'russian',
+           translate(pg.text, chr(2) || chr(3), ''),
+           s.query,
+           'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=24, MinWords=8, '
+           || 'MaxFragments=2'
+       ) AS snippet
+FROM page AS pg
+JOIN chats AS c ON pg.chat_id = c.id
+CROSS JOIN search AS s
+ORDER BY pg.rank DESC, pg.id DESC;
