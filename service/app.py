@@ -14,9 +14,9 @@ from service.events import end_streams, events_ctx
 from service.jwt_auth import JwtVerifier
 from service.metrics import Metrics
 from service.middlewares import add_request_id_header, error_middleware, request_middleware
-from service.models import CHATS_PAGE_MAX, chats_page_query, latest_query, page_query
 from service.openapi_builder import OpenAPIBuilder
 from service.queries import load_queries
+from service.query_models import CHATS_PAGE_MAX, chats_page_query, latest_query, page_query
 from service.ratelimit import RATE_LIMITS, RateLimits, rate_limit_middleware, rate_limited
 from service.resources import sql_dir
 from service.search import MessagesPage

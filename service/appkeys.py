@@ -8,8 +8,8 @@ from aiohttp import web
 from service.apikeys import Principal
 from service.changes import Changes
 from service.metrics import Metrics
-from service.models import ChatsPage, Latest, StatsQuery
 from service.queries import Queries
+from service.query_models import ChatsPage, Latest, StatsQuery
 from service.search import MessagesPage, SearchQuery
 from service.settings import Settings
 from service.store import Store

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints, WithJsonSchema
 
-from service.models import MAX_BIGINT, MessagePublic, Page
+from service.models import MAX_BIGINT, MessagePublic
+from service.query_models import Page
 
 SEARCH_MAX_LENGTH = 200
 # Phrases in double quotes, or single words (a trailing * asks for a prefix match).

@@ -9,7 +9,6 @@ from service.models import (
     ChatPublic,
     ChatStats,
     ChatWithMessages,
-    StatsQuery,
 )
 from service.openapi import (
     ETAG_HEADER,
@@ -23,6 +22,7 @@ from service.openapi import (
     path_id,
 )
 from service.parsing import path_int, read_body, read_query
+from service.query_models import StatsQuery
 from service.responses import conditional_json_response, json_response, next_page_link
 from service.routing import add_route
 
