@@ -8,7 +8,7 @@ from aiohttp import web
 Scope = Literal["read", "write", "admin", "metrics"]
 PUBLIC = "public"
 
-_SCOPE = "required_scope"
+_SCOPES = "accepted_scopes"
 _IN_QUERY = "accepts_query_token"
 
 
@@ -16,32 +16,37 @@ class UndeclaredAccess(Exception):
     """A route was added without saying which scope it needs."""
 
 
-def declare(handler: Any, scope: Scope | None, *, query_token: bool = False) -> None:
-    """scope None: open to everyone even when authentication is on (probes, docs)."""
-    setattr(handler, _SCOPE, scope or PUBLIC)
+def declare(
+    handler: Any, scope: Scope | None, *, or_admin: bool = False, query_token: bool = False
+) -> None:
+    """scope None: open to everyone even when authentication is on (probes, docs). or_admin:
+    `admin` will do instead (changing other people's messages is what admin is for)."""
+    scopes = (scope, "admin") if scope is not None and or_admin else (scope or PUBLIC,)
+    setattr(handler, _SCOPES, scopes)
     setattr(handler, _IN_QUERY, query_token)
 
 
 def same_access(alias: Any, handler: Any) -> None:
     """The trailing-slash alias of a route needs what the route needs."""
-    for attribute in (_SCOPE, _IN_QUERY):
+    for attribute in (_SCOPES, _IN_QUERY):
         if hasattr(handler, attribute):
             setattr(alias, attribute, getattr(handler, attribute))
 
 
-def required_scope(handler: Any) -> str:
+def accepted_scopes(handler: Any) -> tuple[str, ...]:
+    """The scopes any one of which lets a credential call the handler; (PUBLIC,) for all."""
     try:
-        return str(getattr(handler, _SCOPE))
+        return tuple(getattr(handler, _SCOPES))
     except AttributeError:
         name = getattr(handler, "__qualname__", repr(handler))
         raise UndeclaredAccess(f"{name} declares no scope (service.access.declare)") from None
 
 
-def route_scope(route: web.AbstractRoute) -> str:
-    """What a matched route needs; static files (the docs pages' assets) are public."""
+def route_scopes(route: web.AbstractRoute) -> tuple[str, ...]:
+    """What a matched route accepts; static files (the docs pages' assets) are public."""
     if isinstance(route.resource, web.StaticResource):
-        return PUBLIC
-    return required_scope(route.handler)
+        return (PUBLIC,)
+    return accepted_scopes(route.handler)
 
 
 def accepts_query_token(handler: Any) -> bool:

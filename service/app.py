@@ -4,7 +4,7 @@ import asyncio
 
 from aiohttp import web
 
-from service.access import route_scope
+from service.access import route_scopes
 from service.appkeys import METRICS, OPENAPI, QUERIES, QUERY_MODELS, SETTINGS, QueryModels
 from service.auth import AUTHENTICATOR, auth_middleware
 from service.consistency import consistency_middleware
@@ -51,7 +51,7 @@ async def _asyncio_debug(app: web.Application) -> None:
 def _check_every_route_declares_access(app: web.Application) -> None:
     """Fails at start-up, not in production, when a route forgot to say who may call it."""
     for route in app.router.routes():
-        route_scope(route)
+        route_scopes(route)
 
 
 def create_app(settings: Settings | None = None) -> web.Application:

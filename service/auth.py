@@ -6,7 +6,7 @@ from typing import Protocol
 from aiohttp import hdrs, web
 from aiohttp.typedefs import Handler
 
-from service.access import PUBLIC, accepts_query_token, route_scope
+from service.access import PUBLIC, accepts_query_token, route_scopes
 from service.apikeys import Principal
 from service.appkeys import PRINCIPAL
 from service.errors import MissingScope, Unauthorized
@@ -42,8 +42,8 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     # Preflights and requests no route matched (404, 405) carry no credential to check.
     if request.method == hdrs.METH_OPTIONS or request.match_info.http_exception is not None:
         return await handler(request)
-    scope = route_scope(request.match_info.route)
-    if scope == PUBLIC:
+    scopes = route_scopes(request.match_info.route)
+    if scopes == (PUBLIC,):
         return await handler(request)
     token = _credential(request)
     principal = None
@@ -51,8 +51,8 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
         principal = await request.app[AUTHENTICATOR].principal(token)
     if principal is None:
         raise Unauthorized("The token is malformed, unknown, revoked or expired", invalid=True)
-    if scope not in principal.scopes:
-        raise MissingScope(scope)
+    if principal.scopes.isdisjoint(scopes):
+        raise MissingScope(scopes)
     request[PRINCIPAL] = principal
     return await handler(request)
 

@@ -61,9 +61,10 @@ class Forbidden(DomainError):
 
 
 class MissingScope(Forbidden):
-    def __init__(self, scope: str) -> None:
-        super().__init__(f"This needs the {scope!r} scope, which the credential does not have")
-        self.scope = scope
+    def __init__(self, scopes: tuple[str, ...]) -> None:
+        needed = " or ".join(repr(scope) for scope in scopes)
+        super().__init__(f"This needs the {needed} scope, which the credential does not have")
+        self.scopes = scopes
 
 
 class RateLimited(DomainError):

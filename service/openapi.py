@@ -18,6 +18,7 @@ def documented(
     operation_id: str,
     *,
     scope: Scope | None,
+    or_admin: bool = False,
     summary: str,
     description: str,
     query_token: bool = False,
@@ -30,12 +31,12 @@ def documented(
         operationId=operation_id,
         summary=summary,
         description=description,
-        scope=scope or PUBLIC,
+        scopes=[scope, "admin"] if scope is not None and or_admin else [scope or PUBLIC],
         **operation,
     )
 
     def decorate(handler: H) -> H:
-        declare(handler, scope, query_token=query_token)
+        declare(handler, scope, or_admin=or_admin, query_token=query_token)
         return cast(H, annotate(handler))
 
     return decorate

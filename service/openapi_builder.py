@@ -61,12 +61,13 @@ class OpenAPIBuilder(AiohttpApiSpec):  # type: ignore[misc]
     def _update_paths(self, data: dict[str, Any], method: str, url_path: str) -> None:
         operation = copy.deepcopy(data)
         operation.pop("produces", None)
-        scope = operation.pop("scope")
-        protected = self._auth and scope != PUBLIC
+        scopes = operation.pop("scopes")
+        protected = self._auth and scopes != [PUBLIC]
         # An empty list: open to every caller.
-        operation["security"] = [{BEARER: [scope]}] if protected else []
+        # Several requirements: any one of them will do.
+        operation["security"] = [{BEARER: [scope]} for scope in scopes] if protected else []
         extra = [401, 403] if protected else []
-        if self._rate_limited and scope != PUBLIC:
+        if self._rate_limited and scopes != [PUBLIC]:
             extra.append(429)
         operation["responses"] = dict(
             sorted({**operation["responses"], **error_responses(*extra)}.items())

@@ -15,7 +15,7 @@ from limits.aio.storage import Storage
 from limits.aio.strategies import FixedWindowRateLimiter
 from limits.storage import storage_from_string
 
-from service.access import PUBLIC, route_scope
+from service.access import PUBLIC, route_scopes
 from service.appkeys import METRICS, PRINCIPAL, RATE_HEADERS
 from service.errors import RateLimited
 from service.settings import Settings
@@ -107,7 +107,7 @@ async def rate_limit_middleware(request: web.Request, handler: Handler) -> web.S
     if (
         request.method != hdrs.METH_OPTIONS
         and request.match_info.http_exception is None
-        and route_scope(request.match_info.route) != PUBLIC
+        and route_scopes(request.match_info.route) != (PUBLIC,)
     ):
         request[RATE_HEADERS] = await request.app[RATE_LIMITS].check(request)
     return await handler(request)

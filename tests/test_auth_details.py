@@ -126,6 +126,10 @@ async def test_the_document_declares_the_bearer_scheme_and_each_scope(
     assert paths["/chats/{chat_id}"]["delete"]["security"] == [{"bearerAuth": ["admin"]}]
     assert paths["/metrics"]["get"]["security"] == [{"bearerAuth": ["metrics"]}]
     assert paths["/health"]["get"]["security"] == []
+    assert paths["/messages/{message_id}"]["delete"]["security"] == [
+        {"bearerAuth": ["write"]},
+        {"bearerAuth": ["admin"]},
+    ]
     assert {"401", "403"} <= set(paths["/chats"]["get"]["responses"])
     assert "401" not in paths["/health"]["get"]["responses"]
     # Without authentication the document asks for nothing.

@@ -213,7 +213,7 @@ async def test_only_the_author_or_an_admin_changes_a_message(make_client: MakeCl
     keys: ApiKeys = client.app[AUTHENTICATOR]  # type: ignore[assignment]
     alice, _ = await keys.create(name="alice", scopes=["read", "write"])
     bob, _ = await keys.create(name="bob", scopes=["read", "write"])
-    admin, _ = await keys.create(name="moderator", scopes=["read", "write", "admin"])
+    admin, _ = await keys.create(name="moderator", scopes=["admin"])
     chat = await (await client.post("/chats", json={"title": "t"}, headers=bearer(alice))).json()
     url = f"/chats/{chat['id']}/messages"
     mine = await (await client.post(url, json={"text": "a"}, headers=bearer(alice))).json()

@@ -13,8 +13,8 @@ from service.routing import add_route
 
 MESSAGE_ID = path_id("message_id", "Id of the message.")
 OWN_OR_ADMIN = (
-    " With authentication on, only the message's author or a credential with the `admin` "
-    "scope may do it (others: 403)."
+    " With authentication on: its author with the `write` scope, or any credential with "
+    "`admin` (others: 403)."
 )
 
 
@@ -29,6 +29,7 @@ def _may_change(principal: Principal | None, author: str | None) -> None:
 @documented(
     "edit_message",
     scope="write",
+    or_admin=True,
     tags=["messages"],
     summary="Edit a message's text",
     description="The same rule as posting. The answer has `edited_at`; sending the text it "
@@ -52,6 +53,7 @@ async def edit_message(request: web.Request) -> web.Response:
 @documented(
     "delete_message",
     scope="write",
+    or_admin=True,
     tags=["messages"],
     summary="Delete a message",
     description="Counts (`message_count`, `unread_count`, statistics) follow at once; replies "
