@@ -26,12 +26,18 @@ def enable_cors(app: web.Application, origins: list[str]) -> None:
     if not origins:
         return
     options = aiohttp_cors.ResourceOptions(  # type: ignore[no-untyped-call]
-        allow_credentials=False, expose_headers=EXPOSED_HEADERS, allow_headers="*", max_age=600
+        allow_credentials=False,
+        expose_headers=EXPOSED_HEADERS,
+        allow_headers="*",
+        allow_methods="*",
+        max_age=600,
     )
     cors = aiohttp_cors.setup(app, defaults=dict.fromkeys(origins, options))
-    for route in list(app.router.routes()):
-        if not isinstance(route.resource, web.StaticResource):
-            cors.add(route)
+    # Per resource with every method: with routes added one by one, aiohttp-cors refused the
+    # preflight of every method but the first route's (DELETE /chats/{id} came after GET).
+    for resource in list(app.router.resources()):
+        if not isinstance(resource, web.StaticResource):
+            cors.add(resource)
 
 
 def _site(url: URL) -> tuple[str, str, int | None]:

@@ -127,3 +127,33 @@ async def test_cors_exposes_every_header_documented_for_clients(make_client: Mak
         for header in answer.get("headers", {})
     }
     assert declared - {"Upgrade"} <= exposed
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/chats"),
+        ("POST", "/chats"),
+        ("DELETE", "/chats/1"),
+        ("PATCH", "/chats/1"),
+        ("PATCH", "/messages/1"),
+        ("DELETE", "/messages/1"),
+        ("POST", "/chats/1/messages"),
+    ],
+)
+async def test_preflights_allow_every_method_with_a_bearer_token(
+    make_client: MakeClient, method: str, path: str
+) -> None:
+    client = await make_client(cors_origins=["https://app.example"], auth_mode="api_key")
+    preflight = await client.options(
+        path,
+        headers={
+            "Origin": "https://app.example",
+            "Access-Control-Request-Method": method,
+            "Access-Control-Request-Headers": "authorization, content-type",
+        },
+    )
+    assert preflight.status == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "https://app.example"
+    assert method in preflight.headers["Access-Control-Allow-Methods"]
+    assert "AUTHORIZATION" in preflight.headers["Access-Control-Allow-Headers"].upper()
