@@ -16,13 +16,16 @@ class UndeclaredAccess(Exception):
     """A route was added without saying which scope it needs."""
 
 
+def scopes_for(scope: Scope | None, *, or_admin: bool = False) -> tuple[str, ...]:
+    """scope None: open to everyone even when authentication is on (probes, docs). or_admin:
+    `admin` will do instead (changing other people's messages is what admin is for)."""
+    return (scope, "admin") if scope is not None and or_admin else (scope or PUBLIC,)
+
+
 def declare(
     handler: Any, scope: Scope | None, *, or_admin: bool = False, query_token: bool = False
 ) -> None:
-    """scope None: open to everyone even when authentication is on (probes, docs). or_admin:
-    `admin` will do instead (changing other people's messages is what admin is for)."""
-    scopes = (scope, "admin") if scope is not None and or_admin else (scope or PUBLIC,)
-    setattr(handler, _SCOPES, scopes)
+    setattr(handler, _SCOPES, scopes_for(scope, or_admin=or_admin))
     setattr(handler, _IN_QUERY, query_token)
 
 

@@ -8,12 +8,10 @@ from pydantic import BaseModel, TypeAdapter
 
 from service.databases import Databases
 from service.errors import ChatNotFound, MessageNotFound
-from service.models import MAX_BIGINT, ChatPublic, MessagePublic
+from service.models import ChatPublic, MessagePublic
 from service.queries import Queries, Query
 from service.search import SearchHit
-
-# A plan made for each search: the generic plan cannot know how selective the words are.
-CUSTOM_PLAN = {"plan_cache_mode": "force_custom_plan"}
+from service.store import CUSTOM_PLAN, can_exist
 
 
 class FeedEvent(BaseModel):
@@ -28,10 +26,6 @@ class FeedEvent(BaseModel):
 _EVENTS = TypeAdapter(list[FeedEvent])
 
 
-def _exists(row_id: int) -> bool:
-    return 1 <= row_id <= MAX_BIGINT
-
-
 class Changes:
     def __init__(self, databases: Databases, queries: Queries) -> None:
         self._databases = databases
@@ -43,7 +37,7 @@ class Changes:
     async def message_owner(self, *, message_id: int) -> tuple[int, str | None]:
         """The message's chat and author; MessageNotFound when there is no such message."""
         row = None
-        if _exists(message_id):
+        if can_exist(message_id):
             row = await self._write(self._queries.get_message_owner, message_id)
         if row is None:
             raise MessageNotFound(message_id)
@@ -51,7 +45,7 @@ class Changes:
 
     async def edit_message(self, *, message_id: int, text: str) -> MessagePublic:
         row = None
-        if _exists(message_id):
+        if can_exist(message_id):
             row = await self._write(self._queries.edit_message, message_id, text)
         if row is None:
             raise MessageNotFound(message_id)
@@ -59,14 +53,14 @@ class Changes:
 
     async def delete_message(self, *, message_id: int) -> None:
         row = None
-        if _exists(message_id):
+        if can_exist(message_id):
             row = await self._write(self._queries.delete_message, message_id)
         if row is None:
             raise MessageNotFound(message_id)
 
     async def rename_chat(self, *, chat_id: int, title: str) -> ChatPublic:
         row = None
-        if _exists(chat_id):
+        if can_exist(chat_id):
             row = await self._write(self._queries.rename_chat, chat_id, title)
         if row is None:
             raise ChatNotFound(chat_id)
@@ -74,7 +68,7 @@ class Changes:
 
     async def newest_event(self, *, chat_id: int) -> int:
         row = None
-        if _exists(chat_id):
+        if can_exist(chat_id):
             row = await self._write(self._queries.newest_chat_event, chat_id)
         if row is None:
             raise ChatNotFound(chat_id)
@@ -84,7 +78,7 @@ class Changes:
         """The chat's events after an event id, oldest first (a live feed's catch-up). Read on
         the primary: a lagging replica could miss what the notifications already passed."""
         document = None
-        if _exists(chat_id):
+        if can_exist(chat_id):
             document = await self._write(self._queries.list_chat_events, chat_id, after_id, limit)
         if document is None:
             raise ChatNotFound(chat_id)
@@ -103,7 +97,7 @@ class Changes:
         does not exist."""
         if in_chat is not None:
             chat_ids = [in_chat]
-            exists = _exists(in_chat) and await self._databases.read(
+            exists = can_exist(in_chat) and await self._databases.read(
                 lambda db: self._queries.chat_exists(db, in_chat)
             )
             if not exists:

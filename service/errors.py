@@ -84,20 +84,29 @@ class OriginNotAllowed(Forbidden):
         self.origin = origin
 
 
-class ReplyNotInChat(DomainError):
+class InvalidInput(DomainError):
+    """Input that parsed but names something it may not: a 422 in the validation shape, at
+    `loc`."""
+
+    loc: tuple[str, str]
+
+
+class ReplyNotInChat(InvalidInput):
     """reply_to names no message of the chat being posted into."""
 
     code = "reply_not_in_chat"
+    loc = ("body", "reply_to")
 
     def __init__(self, reply_to: int, chat_id: int) -> None:
         super().__init__(f"Message with id={reply_to} is not a message of chat {chat_id}")
         self.reply_to = reply_to
 
 
-class IdempotencyKeyReused(DomainError):
+class IdempotencyKeyReused(InvalidInput):
     """An Idempotency-Key came back with a different request body."""
 
     code = "idempotency_key_reused"
+    loc = ("header", "Idempotency-Key")
 
     def __init__(self, key: str) -> None:
         super().__init__(f"Idempotency-Key {key!r} was already used with a different request")

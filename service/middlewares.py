@@ -15,10 +15,9 @@ from service.errors import (
     DatabaseUnavailable,
     DomainError,
     Forbidden,
-    IdempotencyKeyReused,
+    InvalidInput,
     NotFound,
     RateLimited,
-    ReplyNotInChat,
     Unauthorized,
 )
 from service.logs import current_request_id
@@ -110,11 +109,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return json_response(ValidationErrorBody(detail=exc.issues), status=422)
     except UnsupportedMediaType:
         return _error(415, "Content-Type must be application/json", "unsupported_media_type")
-    except IdempotencyKeyReused as exc:
-        issue = ValidationIssue(loc=["header", "Idempotency-Key"], msg=exc.detail, type=exc.code)
-        return json_response(ValidationErrorBody(detail=[issue]), status=422)
-    except ReplyNotInChat as exc:
-        issue = ValidationIssue(loc=["body", "reply_to"], msg=exc.detail, type=exc.code)
+    except InvalidInput as exc:
+        issue = ValidationIssue(loc=list(exc.loc), msg=exc.detail, type=exc.code)
         return json_response(ValidationErrorBody(detail=[issue]), status=422)
     except DomainError as exc:
         if isinstance(exc, DatabaseUnavailable):

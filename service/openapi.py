@@ -7,7 +7,7 @@ from typing import Any, TypeVar, cast
 from aiohttp_apispec import docs
 from pydantic import BaseModel
 
-from service.access import PUBLIC, Scope, declare
+from service.access import Scope, declare, scopes_for
 from service.models import MAX_BIGINT, ErrorBody, ValidationErrorBody
 
 REF_TEMPLATE = "#/components/schemas/{model}"
@@ -31,7 +31,7 @@ def documented(
         operationId=operation_id,
         summary=summary,
         description=description,
-        scopes=[scope, "admin"] if scope is not None and or_admin else [scope or PUBLIC],
+        scopes=list(scopes_for(scope, or_admin=or_admin)),
         **operation,
     )
 

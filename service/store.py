@@ -54,13 +54,14 @@ def _message(row: Any) -> MessagePublic:
     )
 
 
-def _can_exist(row_id: int) -> bool:
+def can_exist(row_id: int) -> bool:
+    """Whether an id is in bigint range: outside it no row can have it."""
     return 1 <= row_id <= MAX_BIGINT
 
 
 def _require_chat_id(chat_id: int) -> None:
     # Outside bigint range the database would reject the parameter; no such chat can exist.
-    if not _can_exist(chat_id):
+    if not can_exist(chat_id):
         raise ChatNotFound(chat_id)
 
 
@@ -262,7 +263,7 @@ class Store:
         return ReadMarked(updated=row["updated"], unread_count=row["unread_count"])
 
     async def get_message(self, *, message_id: int) -> MessagePublic:
-        if not _can_exist(message_id):
+        if not can_exist(message_id):
             raise MessageNotFound(message_id)
         row = await self._read(self._queries.get_message, message_id)
         if row is None:
