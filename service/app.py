@@ -13,14 +13,13 @@ from service.database import database_ctx
 from service.events import end_streams, events_ctx
 from service.jwt_auth import JwtVerifier
 from service.metrics import Metrics
-from service.middlewares import add_request_id_header, error_middleware, request_middleware
+from service.middlewares import request_middleware
 from service.openapi_builder import OpenAPIBuilder
 from service.queries import load_queries
 from service.query_models import CHATS_PAGE_MAX, chats_page_query, latest_query, page_query
 from service.ratelimit import RATE_LIMITS, RateLimits, rate_limit_middleware, rate_limited
 from service.resources import sql_dir
 from service.search import MessagesPage
-from service.security import add_security_headers
 from service.settings import Settings, load_settings
 from service.views import changes, chats, docs, events, health, messages, metrics, search
 
@@ -61,7 +60,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     auth = [auth_middleware] if settings.auth_mode != "none" else []
     limits = [rate_limit_middleware] if rate_limited(settings) else []
     app = web.Application(
-        middlewares=[request_middleware, *consistency, error_middleware, *auth, *limits],
+        middlewares=[*consistency, request_middleware, *auth, *limits],
         client_max_size=settings.body_limit,
     )
     app[SETTINGS] = settings
@@ -81,8 +80,6 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[OPENAPI] = openapi.build(app)
     enable_cors(app, settings.cors_origins)
 
-    app.on_response_prepare.append(add_request_id_header)
-    app.on_response_prepare.append(add_security_headers)
     if settings.debug:
         app.on_startup.append(_asyncio_debug)
     app.cleanup_ctx.append(database_ctx)

@@ -3,7 +3,7 @@ replayed what this client wrote (else the primary); reads to a replica when the 
 down. Without replicas, everything goes to the primary."""
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from typing import TypeVar
 
 import asyncpg
@@ -49,22 +49,28 @@ class Databases:
             logger.warning("no WAL position after a write: %r", exc)
             return 0
 
-    async def read(self, call: Call[T], settings: Mapping[str, str] = NONE) -> T:
+    def read(self, call: Call[T], settings: Mapping[str, str] = NONE) -> Awaitable[T]:
+        """Without replicas, the primary's own awaitable (no coroutine of ours around it)."""
         state = consistency.current.get()
         if state is None or self.replicas is None:
-            return await self.primary.run(call, settings)
-        replica = self.replicas.choose(state.required)
+            return self.primary.run(call, settings)
+        return self._read_with_replicas(self.replicas, call, settings, state.required)
+
+    async def _read_with_replicas(
+        self, replicas: ReplicaSet, call: Call[T], settings: Mapping[str, str], required: int
+    ) -> T:
+        replica = replicas.choose(required)
         if replica is not None:
             try:
                 return await replica.gate.run(call, settings)
             except DatabaseUnavailable:
-                self.replicas.mark_unavailable(replica)
+                replicas.mark_unavailable(replica)
         try:
             return await self.primary.run(call, settings)
         except DatabaseUnavailable:
             # Degraded: the primary is down, so a replica answers even if it has not replayed
             # this client's last write (an older answer beats none).
-            fallback = self.replicas.choose(0, any_reachable=True)
+            fallback = replicas.choose(0, any_reachable=True)
             if fallback is None:
                 raise
             return await fallback.gate.run(call, settings)

@@ -1,16 +1,15 @@
 """One database behind a pool: fair queueing for its connections, the statement timeout in a
 form every pooler accepts, and failures turned into domain errors."""
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TypeVar
 
 import asyncpg
 
 from service.errors import DatabaseReadOnly, DatabaseUnavailable
 from service.queries import Queries
+from service.turns import NoTurn, Turns
 
 logger = logging.getLogger("chat_api.database")
 
@@ -32,13 +31,72 @@ UNAVAILABLE_ERRORS = (
     # PostgreSQL shuts down under load): that connection cannot be trusted again.
     asyncpg.InternalClientError,
 )
+_STATEMENT_REFUSED = (asyncpg.QueryCanceledError, asyncpg.ReadOnlySQLTransactionError)
+
+
+class _Lease:
+    """`async with gate.connection() as connection`: a turn, then a pooled connection. A class
+    rather than an @asynccontextmanager generator: this runs twice per request."""
+
+    __slots__ = ("_connection", "_gate")
+
+    def __init__(self, gate: "Gate") -> None:
+        self._gate = gate
+        self._connection: asyncpg.Connection | None = None
+
+    async def __aenter__(self) -> asyncpg.Connection:
+        gate = self._gate
+        try:
+            await gate.turns.take()
+        except NoTurn as exc:
+            logger.warning("no pooled connection within %.1f s", gate.acquire_timeout)
+            raise DatabaseUnavailable() from exc
+        try:
+            self._connection = await gate.pool.acquire()
+        except BaseException as exc:
+            gate.turns.release()
+            _raise_as_domain_error(exc)
+            raise
+        return self._connection
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, _: object
+    ) -> None:
+        gate, connection = self._gate, self._connection
+        assert connection is not None  # nosec B101 - set by __aenter__
+        try:
+            # The server refused a statement (timeout, read-only): the connection is fine.
+            # Any other failure leaves it in doubt, and the pool's reset is a no-op (see
+            # database.py), so it is closed rather than handed to the next request.
+            if isinstance(exc, UNAVAILABLE_ERRORS) and not isinstance(exc, _STATEMENT_REFUSED):
+                connection.terminate()
+            await gate.pool.release(connection)
+        except UNAVAILABLE_ERRORS as release_error:
+            exc = exc or release_error
+        finally:
+            gate.turns.release()
+        if exc is not None:
+            _raise_as_domain_error(exc)
+
+
+def _raise_as_domain_error(exc: BaseException) -> None:
+    """Outages become DatabaseUnavailable and writes refused by a read-only server become
+    DatabaseReadOnly (a 503, not a 500); anything else is left to propagate."""
+    if isinstance(exc, asyncpg.ReadOnlySQLTransactionError):
+        # 25006: a hot standby, or default_transaction_read_only.
+        logger.warning("database is read-only: %s", exc)
+        raise DatabaseReadOnly() from exc
+    if isinstance(exc, UNAVAILABLE_ERRORS):
+        logger.warning("database unavailable: %r", exc)
+        raise DatabaseUnavailable() from exc
 
 
 class Gate:
-    """Runs calls on one pool. `per_transaction` (transaction-mode poolers) puts every call in
-    a transaction of its own that sets the statement timeout locally: the pooler keeps one
-    server connection for exactly that long, so the setting and asyncpg's unnamed prepared
-    statements both reach the server that runs the query."""
+    """Runs calls on one pool, one turn per connection (see Turns). `per_transaction`
+    (transaction-mode poolers) puts every call in a transaction of its own that sets the
+    statement timeout locally: the pooler keeps one server connection for exactly that long,
+    so the setting and asyncpg's unnamed prepared statements both reach the server that runs
+    the query."""
 
     def __init__(
         self,
@@ -50,58 +108,30 @@ class Gate:
         per_transaction: bool,
     ) -> None:
         self.pool = pool
+        self.acquire_timeout = acquire_timeout
+        self.turns = Turns(pool.get_max_size(), acquire_timeout)
         self._queries = queries
-        self._acquire_timeout = acquire_timeout
         self._timeout_ms = str(statement_timeout_ms)
         self._per_transaction = per_transaction
-        # asyncpg's pool hands a released connection to whoever asks next, so under load a
-        # request can be passed over again and again (p99 in the hundreds of ms). Queueing
-        # for this FIFO semaphore first serves requests in arrival order.
-        self._turns = asyncio.Semaphore(pool.get_max_size())
 
-    async def _take_turn(self) -> None:
-        if not self._turns.locked():
-            await self._turns.acquire()  # a free turn: taken at once, no timer needed
-            return
-        try:
-            async with asyncio.timeout(self._acquire_timeout):
-                await self._turns.acquire()
-        except TimeoutError as exc:
-            logger.warning("no pooled connection within %.1f s", self._acquire_timeout)
-            raise DatabaseUnavailable() from exc
-
-    @asynccontextmanager
-    async def connection(self) -> AsyncIterator[asyncpg.Connection]:
+    def connection(self) -> _Lease:
         """A pooled connection; waits at most acquire_timeout for one, and turns outages into
         DatabaseUnavailable and writes refused by a read-only server into DatabaseReadOnly."""
-        await self._take_turn()
-        try:
-            async with self.pool.acquire() as connection:
-                try:
-                    yield connection
-                except (asyncpg.QueryCanceledError, asyncpg.ReadOnlySQLTransactionError):
-                    raise  # the server refused this statement; the connection is fine
-                except UNAVAILABLE_ERRORS:
-                    # The pool's reset is a no-op (see database.py), so a connection in doubt
-                    # is closed here rather than handed to the next request.
-                    connection.terminate()
-                    raise
-        except asyncpg.ReadOnlySQLTransactionError as exc:
-            # 25006: a hot standby, or default_transaction_read_only; a 503, not a 500.
-            logger.warning("database is read-only: %s", exc)
-            raise DatabaseReadOnly() from exc
-        except UNAVAILABLE_ERRORS as exc:
-            logger.warning("database unavailable: %r", exc)
-            raise DatabaseUnavailable() from exc
-        finally:
-            self._turns.release()
+        return _Lease(self)
 
-    async def run_on(
+    def run_on(
         self, connection: asyncpg.Connection, call: Call[T], settings: Mapping[str, str] = NONE
-    ) -> T:
-        """One call on a connection this gate lent; `settings` hold for that call only."""
+    ) -> Awaitable[T]:
+        """One call on a connection this gate lent; `settings` hold for that call only. (A
+        plain function: the common case hands back the call's own awaitable, one coroutine
+        fewer on every request.)"""
         if not self._per_transaction and not settings:
-            return await call(connection)
+            return call(connection)
+        return self._in_transaction(connection, call, settings)
+
+    async def _in_transaction(
+        self, connection: asyncpg.Connection, call: Call[T], settings: Mapping[str, str]
+    ) -> T:
         local = {"statement_timeout": self._timeout_ms} if self._per_transaction else {}
         async with connection.transaction():
             for name, value in {**local, **settings}.items():
@@ -109,5 +139,5 @@ class Gate:
             return await call(connection)
 
     async def run(self, call: Call[T], settings: Mapping[str, str] = NONE) -> T:
-        async with self.connection() as connection:
+        async with _Lease(self) as connection:
             return await self.run_on(connection, call, settings)

@@ -24,6 +24,7 @@ from service.logs import current_request_id
 from service.models import ErrorBody, ValidationErrorBody, ValidationIssue
 from service.parsing import RequestValidationError, UnsupportedMediaType
 from service.responses import json_response
+from service.security import add_security_headers
 
 logger = logging.getLogger("chat_api.errors")
 access_logger = logging.getLogger("chat_api.access")
@@ -52,14 +53,21 @@ def _request_id_from(request: web.Request) -> str:
 
 @web.middleware
 async def request_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Names and times each request: its id (on every log line written for it and in
-    X-Request-ID), a metrics sample, and one access line unless ACCESS_LOG=false."""
+    """Names and times each request and answers its errors: its id (on every log line written
+    for it and in X-Request-ID), every exception as a JSON error, a metrics sample, and one
+    access line unless ACCESS_LOG=false. One middleware, not three: each layer costs a call
+    on every request."""
     request_id = _request_id_from(request)
     request[REQUEST_ID] = request_id
     token = current_request_id.set(request_id)
     try:
         started = time.perf_counter()
-        response = await handler(request)
+        try:
+            response = await handler(request)
+        except Exception as exc:  # every error becomes a JSON answer
+            response = _answer_error(exc, request)
+        if not response.prepared:  # streams add these themselves, before they start
+            add_response_headers(request, response)
         seconds = time.perf_counter() - started
         request.app[METRICS].observe(
             method=request.method,
@@ -74,9 +82,12 @@ async def request_middleware(request: web.Request, handler: Handler) -> web.Stre
         current_request_id.reset(token)
 
 
-async def add_request_id_header(request: web.Request, response: web.StreamResponse) -> None:
-    """on_response_prepare hook: also covers streamed responses and aiohttp's own answers."""
+def add_response_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """The request id and the security headers. request_middleware adds them to every answer
+    it returns; a handler that streams calls this before it starts. (Not an on_response_prepare
+    hook: that costs a coroutine on every request.)"""
     response.headers[REQUEST_ID_HEADER] = request.get(REQUEST_ID) or _request_id_from(request)
+    add_security_headers(request, response)
 
 
 def _error(
@@ -101,27 +112,23 @@ def _from_http_exception(exc: web.HTTPException, request: web.Request) -> web.St
     return _error(exc.status, exc.reason, _code_for(exc), headers)
 
 
-@web.middleware
-async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    try:
-        return await handler(request)
-    except RequestValidationError as exc:
+def _answer_error(exc: Exception, request: web.Request) -> web.StreamResponse:
+    if isinstance(exc, RequestValidationError):
         return json_response(ValidationErrorBody(detail=exc.issues), status=422)
-    except UnsupportedMediaType:
+    if isinstance(exc, UnsupportedMediaType):
         return _error(415, "Content-Type must be application/json", "unsupported_media_type")
-    except InvalidInput as exc:
+    if isinstance(exc, InvalidInput):
         issue = ValidationIssue(loc=list(exc.loc), msg=exc.detail, type=exc.code)
         return json_response(ValidationErrorBody(detail=[issue]), status=422)
-    except DomainError as exc:
+    if isinstance(exc, DomainError):
         if isinstance(exc, DatabaseUnavailable):
             request.app[METRICS].database_errors.inc()
         status = next(s for kind, s in _DOMAIN_STATUS.items() if isinstance(exc, kind))
         return _error(status, exc.detail, exc.code, exc.headers)
-    except web.HTTPException as exc:
+    if isinstance(exc, web.HTTPException):
         return _from_http_exception(exc, request)
-    except Exception:
-        logger.exception("unhandled error on %s %s", request.method, loggable_path(request))
-        return _error(500, "Internal server error", "internal_error")
+    logger.error("unhandled error on %s %s", request.method, loggable_path(request), exc_info=exc)
+    return _error(500, "Internal server error", "internal_error")
 
 
 def loggable_path(request: web.Request) -> str:

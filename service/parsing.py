@@ -1,6 +1,7 @@
 """Turns raw request parts (body, query string, path) into validated values, or a 4xx."""
 
 import re
+from functools import cache
 from typing import Any, TypeVar
 
 from aiohttp import hdrs, web
@@ -52,6 +53,16 @@ async def read_body(request: web.Request, model: type[M]) -> M:
 
 
 def read_query(request: web.Request, model: type[M]) -> M:
+    try:
+        if not request.query_string:
+            shared: M = _defaults(model)
+            return shared
+        return model.model_validate(_query_values(request, model))
+    except ValidationError as exc:
+        raise RequestValidationError(_issues(exc.errors(), "query")) from None
+
+
+def _query_values(request: web.Request, model: type[BaseModel]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name in model.model_fields:
         given = request.query.getall(name, [])
@@ -62,10 +73,14 @@ def read_query(request: web.Request, model: type[M]) -> M:
             raise RequestValidationError([issue])
         if given:
             values[name] = given[0]
-    try:
-        return model.model_validate(values)
-    except ValidationError as exc:
-        raise RequestValidationError(_issues(exc.errors(), "query")) from None
+    return values
+
+
+@cache
+def _defaults(model: type[M]) -> M:
+    """The model of an empty query string, validated once: most requests send none. Query
+    models are frozen, so one instance can be shared (a ValidationError is not cached)."""
+    return model.model_validate({})
 
 
 def parse_int(raw: str, loc: list[str | int], adapter: TypeAdapter[int] = _INT) -> int:
@@ -77,8 +92,15 @@ def parse_int(raw: str, loc: list[str | int], adapter: TypeAdapter[int] = _INT) 
         raise RequestValidationError(_issues(exc.errors(), *loc)) from None
 
 
+# Plain digits need no parser; anything else ("5.0", "+5", too long) goes through pydantic.
+_MAX_PLAIN_DIGITS = 18
+
+
 def path_int(request: web.Request, name: str) -> int:
-    return parse_int(request.match_info[name], ["path", name])
+    raw = request.match_info[name]
+    if raw.isascii() and raw.isdigit() and len(raw) <= _MAX_PLAIN_DIGITS:
+        return int(raw)
+    return parse_int(raw, ["path", name])
 
 
 _SANE_HEADER = re.compile(r"[\x21-\x7e]{1,255}")

@@ -8,7 +8,7 @@ the shape decides what a call returns: `:one` a record or None, `:many` a list o
 import logging
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Awaitable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -39,10 +39,19 @@ class Query:
     shape: Shape
     sql: str
 
-    async def __call__(self, db: Executor, *args: Any, command_timeout: float | None = None) -> Any:
-        """Runs the statement; command_timeout (seconds) replaces the connection's own."""
-        if not logger.isEnabledFor(logging.DEBUG):
-            return await self._run(db, args, command_timeout)
+    def __call__(
+        self, db: Executor, *args: Any, command_timeout: float | None = None
+    ) -> Awaitable[Any]:
+        """Runs the statement; command_timeout (seconds) replaces the connection's own. A plain
+        function handing back asyncpg's awaitable: a coroutine of ours around it cost time on
+        every request."""
+        if logger.isEnabledFor(logging.DEBUG):
+            return self._timed(db, args, command_timeout)
+        return self._run(db, args, command_timeout)
+
+    async def _timed(
+        self, db: Executor, args: tuple[Any, ...], command_timeout: float | None
+    ) -> Any:
         started = time.perf_counter()
         try:
             return await self._run(db, args, command_timeout)
@@ -55,15 +64,15 @@ class Query:
                 extra={"query": self.name, "duration_ms": round(elapsed_ms, 2)},
             )
 
-    async def _run(self, db: Executor, args: tuple[Any, ...], command_timeout: float | None) -> Any:
+    def _run(self, db: Executor, args: tuple[Any, ...], timeout: float | None) -> Awaitable[Any]:
         # timeout=None is asyncpg's own default: the connection's command_timeout.
         if self.shape == "one":
-            return await db.fetchrow(self.sql, *args, timeout=command_timeout)
+            return db.fetchrow(self.sql, *args, timeout=timeout)
         if self.shape == "many":
-            return await db.fetch(self.sql, *args, timeout=command_timeout)
+            return db.fetch(self.sql, *args, timeout=timeout)
         if self.shape == "scalar":
-            return await db.fetchval(self.sql, *args, timeout=command_timeout)
-        return await db.execute(self.sql, *args, timeout=command_timeout)
+            return db.fetchval(self.sql, *args, timeout=timeout)
+        return db.execute(self.sql, *args, timeout=timeout)
 
 
 class Queries(Mapping[str, Query]):

@@ -9,6 +9,7 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
+    ConfigDict,
     Field,
     StringConstraints,
     create_model,
@@ -22,6 +23,9 @@ CHATS_PAGE_MAX = 100
 
 
 class Page(BaseModel):
+    # Frozen: the model of an empty query string is shared (see parsing.read_query).
+    model_config = ConfigDict(frozen=True)
+
     skip: int
     limit: int
     before_id: int | None = None
@@ -43,6 +47,8 @@ SearchText = Annotated[
 
 
 class Latest(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     limit: int
 
 
@@ -141,6 +147,8 @@ DateOrTime = Annotated[
 
 
 class StatsQuery(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     start_date: DateOrTime | None = Field(
         default=None,
         description="From this time (ISO 8601) or the start of this UTC day (YYYY-MM-DD).",

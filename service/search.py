@@ -85,6 +85,8 @@ SEARCH_PAGE_MAX = 100
 class SearchQuery(BaseModel):
     """GET /messages: the search across chats (chat_id, repeatable, is read on its own)."""
 
+    model_config = ConfigDict(frozen=True)
+
     q: SearchWords = Field(description=Q_DESCRIPTION, examples=["рабочие встречи"])
     cursor: str | None = Field(default=None, pattern=CURSOR_PATTERN, description=CURSOR_DESCRIPTION)
     limit: int = Field(default=20, ge=1, le=SEARCH_PAGE_MAX, description="Page size.")

@@ -12,8 +12,8 @@ SECURITY_HEADERS = {
 }
 
 
-async def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
-    """on_response_prepare hook: also covers streams and aiohttp's own answers."""
+def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """Called by the on_response_prepare hook: also covers streams and aiohttp's own answers."""
     response.headers.update(SECURITY_HEADERS)
     response.headers.update(request.get(RATE_HEADERS) or {})
     if PRINCIPAL in request:

@@ -1,7 +1,7 @@
 """The data layer: runs the queries in sql/ and speaks in models and domain errors, never HTTP."""
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, NoReturn
 
@@ -302,14 +302,14 @@ class Store:
 
         return await self.databases.write(insert)
 
-    async def _read(self, query: Query, *args: Any) -> Any:
-        return await self.databases.read(lambda db: query(db, *args))
+    def _read(self, query: Query, *args: Any) -> Awaitable[Any]:
+        return self.databases.read(lambda db: query(db, *args))
 
-    async def _search(self, query: Query, *args: Any) -> Any:
+    def _search(self, query: Query, *args: Any) -> Awaitable[Any]:
         # A plan made for each search text: the cached generic plan PostgreSQL may switch to
         # after five runs walks the primary key and filters every chat (0.06 ms became 33 ms
         # over 100k chats), and whether it switches depends on the table's statistics.
-        return await self.databases.read(lambda db: query(db, *args), CUSTOM_PLAN)
+        return self.databases.read(lambda db: query(db, *args), CUSTOM_PLAN)
 
-    async def _write(self, query: Query, *args: Any) -> Any:
-        return await self.databases.write(lambda db: query(db, *args))
+    def _write(self, query: Query, *args: Any) -> Awaitable[Any]:
+        return self.databases.write(lambda db: query(db, *args))

@@ -14,6 +14,7 @@ from service.changes import FeedEvent
 from service.cors import check_origin
 from service.events import ChatDeleted
 from service.feed import ChatFeed, FeedItem, KeepAlive
+from service.middlewares import add_response_headers
 from service.models import (
     MAX_BIGINT,
     ChatDeletedData,
@@ -111,6 +112,7 @@ async def chat_events(request: web.Request) -> web.StreamResponse:
         )
         response.content_type = "text/event-stream"
         try:
+            add_response_headers(request, response)
             await response.prepare(request)
             async for item in chat_feed.items():
                 await response.write(_sse_frame(item))
@@ -165,6 +167,7 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
         async with ChatFeed(request, chat_id, last_id) as chat_feed:  # 404 comes before 426
             if not socket.can_prepare(request).ok:
                 raise web.HTTPUpgradeRequired(headers={"Upgrade": "websocket"})
+            add_response_headers(request, socket)
             await socket.prepare(request)
             reader = asyncio.create_task(_until_closed(socket))
             try:
