@@ -25,7 +25,7 @@ test: install
 
 # The full benchmark (about 10 minutes): writes bench/results/ and the README's table.
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(if $(WORKERS),--workers "$(WORKERS)")
 
 # Seconds, tiny dataset; also part of `make test` (tests/test_bench_smoke.py).
 bench-smoke: install

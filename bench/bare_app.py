@@ -1,15 +1,15 @@
-"""The ceilings served over HTTP, exactly like the service (gunicorn, aiohttp's uvloop worker,
-the same number of workers):
+"""The ceilings served over HTTP exactly like the service (`python -m bench.bare_app --workers N`
+runs it through the service's own runner: uvloop, or gunicorn with aiohttp's uvloop worker):
 
 - `GET /`: a bare handler returning a small JSON body (the HTTP ceiling);
-- with DATABASE_URL set, `GET /chats/{chat_id}` and `POST /chats/{chat_id}/messages`: the
-  least this stack can do for the two paths with targets (route, one asyncpg query from the
-  service's own sql/ files, answer), with none of the service's validation, errors, request
-  ids, metrics or fair queueing (the stack ceiling).
+- `GET /chats/{chat_id}` and `POST /chats/{chat_id}/messages`: the least this stack can do for
+  the two paths with targets (route, one asyncpg query from the service's own sql/ files,
+  answer), with none of the service's validation, errors, request ids, metrics or fair
+  queueing (the stack ceiling).
 """
 
+import argparse
 import json
-import os
 from collections.abc import AsyncIterator
 
 import asyncpg
@@ -18,10 +18,13 @@ from aiohttp import web
 from service.dsn import asyncpg_dsn
 from service.queries import load_queries
 from service.resources import sql_dir
+from service.server import serve
+from service.settings import Settings, load_settings
 
 POOL = web.AppKey("pool", asyncpg.Pool)
 QUERIES = load_queries(sql_dir())
 LATEST = 20
+POOL_SIZE = 10  # the service's DB_POOL_MAX_SIZE default
 
 
 async def ok(request: web.Request) -> web.Response:
@@ -46,19 +49,30 @@ async def _no_reset(connection: asyncpg.Connection) -> None:
     """No reset round trip on release, as in the service."""
 
 
-async def pool_ctx(app: web.Application) -> AsyncIterator[None]:
-    async with asyncpg.create_pool(
-        asyncpg_dsn(os.environ["DATABASE_URL"]), min_size=10, max_size=10, reset=_no_reset
-    ) as pool:
-        app[POOL] = pool
-        yield
+def create_app(settings: Settings) -> web.Application:
+    async def pool_ctx(app: web.Application) -> AsyncIterator[None]:
+        async with asyncpg.create_pool(
+            asyncpg_dsn(settings.database_url),
+            min_size=POOL_SIZE,
+            max_size=POOL_SIZE,
+            reset=_no_reset,
+        ) as pool:
+            app[POOL] = pool
+            yield
 
-
-def create_app() -> web.Application:
     app = web.Application()
     app.router.add_get("/", ok)
-    if "DATABASE_URL" in os.environ:
-        app.router.add_get("/chats/{chat_id}", open_chat)
-        app.router.add_post("/chats/{chat_id}/messages", post_message)
-        app.cleanup_ctx.append(pool_ctx)
+    app.router.add_get("/chats/{chat_id}", open_chat)
+    app.router.add_post("/chats/{chat_id}/messages", post_message)
+    app.cleanup_ctx.append(pool_ctx)
     return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.bare_app", description=__doc__)
+    parser.add_argument("--workers", type=int, default=1)
+    serve(load_settings(), parser.parse_args().workers, create_app)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,11 +1,13 @@
 """The benchmark: seeds a dataset through the bulk path, serves it as in production, drives
 each path with wrk from a separate process on 127.0.0.1, and measures the ceilings in the
 same run: pgbench -M prepared on the project's own sql/ statements (the database ceiling)
-and a bare aiohttp handler (the HTTP ceiling). Absolute numbers on a shared 2-core machine
-drift; the ratios hold.
+and a bare aiohttp handler (the HTTP ceiling). Then the contest (bench/contest.py): the
+service beside its bare stack and its FastAPI peer, at each worker count. Absolute numbers on
+a shared machine drift; the ratios hold.
 
-    python -m bench            # full run, writes bench/results/ and the README table
-    python -m bench --smoke    # seconds, tiny dataset: proves the harness works
+    python -m bench                    # full run, writes bench/results/ and the README tables
+    python -m bench --workers "1 2 4"  # the contest at these worker counts
+    python -m bench --smoke            # seconds, tiny dataset: proves the harness works
 """
 
 import argparse
@@ -14,7 +16,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,6 +33,18 @@ import asyncpg
 import psutil
 
 from bench.big import big_targets, measure_big
+from bench.contest import contest
+from bench.harness import (
+    WRK_THREADS,
+    Load,
+    Measurement,
+    Target,
+    free_port,
+    median,
+    run_wrk,
+    serving,
+)
+from bench.scaling import contest_table, contest_targets, scaling_chart, scaling_table
 from service.migrations import apply_migrations
 from service.models import MAX_BIGINT
 from service.queries import load_queries
@@ -42,10 +55,6 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 RESULTS = ROOT / "bench" / "results"
 README = ROOT / "README.md"
-WRK_SCRIPT = ROOT / "bench" / "wrk.lua"
-WRK_THREADS = 2
-# The paths with ratio targets: bench/bare_app.py serves them with the bare stack too.
-STACK_PATHS = ("open chat (latest 20)", "post message")
 BENCH_QUERIES = load_queries(ROOT / "bench" / "sql")
 
 
@@ -59,8 +68,10 @@ class Config:
     big_chat_messages: int
     delete_pool: int
     huge_chat_messages: int  # the chat the bench deletes last
-    workers: int
+    workers: int  # the per-path table's (the contest takes --workers)
     pgbench_clients: int
+    contest_connections: tuple[int, ...]
+    warmup: int  # seconds of wrk before each measured contest run
 
 
 FULL = Config(
@@ -76,6 +87,8 @@ FULL = Config(
     # added no throughput and doubled p99 (tail requests wait for a core).
     workers=1,
     pgbench_clients=8,
+    contest_connections=(64, 256),
+    warmup=3,
 )
 SMOKE = Config(
     duration=1,
@@ -88,6 +101,8 @@ SMOKE = Config(
     huge_chat_messages=20_000,
     workers=1,
     pgbench_clients=2,
+    contest_connections=(8,),
+    warmup=1,
 )
 
 
@@ -104,27 +119,6 @@ class Dataset:
     messages: tuple[int, int]
 
 
-@dataclass(frozen=True)
-class Target:
-    name: str
-    method: str
-    path: str
-    query: str  # the sql/ statement behind it, for the database ceiling
-    ids: tuple[int, int] = (1, 1)
-    body: str = ""
-    sequential: bool = False
-    # pgbench parameters by position: (low, high) is random in that range, a str is fixed.
-    pg_params: tuple[tuple[int, int] | str | None, ...] = ()
-
-
-@dataclass
-class Measurement:
-    rps: float
-    p50_ms: float
-    p99_ms: float
-    errors: int
-
-
 @dataclass
 class PathResult:
     name: str
@@ -133,15 +127,10 @@ class PathResult:
     service: Measurement
     db_tps: float | None
     runs: list[Measurement] = field(default_factory=list)
-    stack: Measurement | None = None  # the bare stack doing the same (open chat, post only)
 
     @property
     def db_ratio(self) -> float | None:
         return self.service.rps / self.db_tps if self.db_tps else None
-
-    @property
-    def stack_ratio(self) -> float | None:
-        return self.stack.rps / self.db_tps if self.stack and self.db_tps else None
 
 
 def paths(data: Dataset) -> list[Target]:
@@ -170,12 +159,6 @@ def paths(data: Dataset) -> list[Target]:
         Target("delete chat", "DELETE", "/chats/{id}", "delete_chat", ids=(d_lo, d_mid),
               sequential=True, pg_params=((d_mid + 1, d_hi),)),
     ]  # fmt: skip
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def require(tool: str) -> str:
@@ -246,25 +229,6 @@ def settle(database_url: str) -> None:
     asyncio.run(vacuum())
 
 
-@contextmanager
-def serving(command: list[str], env: dict[str, str], port: int) -> Iterator[psutil.Process]:
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"bench: {command[0]} did not start") from None
-                time.sleep(0.1)
-        yield psutil.Process(process.pid)
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
-
-
 class RssSampler:
     """Largest resident set of any one process in a tree (the service's workers)."""
 
@@ -290,36 +254,6 @@ class RssSampler:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-
-
-def run_wrk(wrk: str, base: str, target: Target, config: Config, run: int = 0) -> Measurement:
-    low, high = target.ids
-    if target.sequential:
-        # Each run consumes fresh ids (a deleted chat cannot be deleted twice).
-        share = (high - low + 1) // config.runs
-        low, high = low + run * share, low + (run + 1) * share - 1
-    env = {
-        **os.environ,
-        "BENCH_METHOD": target.method,
-        "BENCH_PATH": target.path,
-        "BENCH_BODY": target.body.replace("{{", "{").replace("}}", "}"),
-        "BENCH_ID_MIN": str(low),
-        "BENCH_ID_MAX": str(high),
-        "BENCH_SEQUENTIAL": "1" if target.sequential else "0",
-        "BENCH_THREADS": str(WRK_THREADS),
-    }
-    output = subprocess.run(
-        [wrk, f"-t{WRK_THREADS}", f"-c{config.connections}", f"-d{config.duration}s",
-         "--latency", "-s", WRK_SCRIPT, base],
-        env=env, capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-    totals = json.loads(output.strip().splitlines()[-1])
-    return Measurement(
-        rps=totals["requests"] / (totals["duration_us"] / 1e6),
-        p50_ms=totals["p50_us"] / 1000,
-        p99_ms=totals["p99_us"] / 1000,
-        errors=totals["errors"],
-    )
 
 
 def pgbench_script(target: Target, folder: Path) -> tuple[Path, list[str]]:
@@ -357,15 +291,6 @@ def run_pgbench(pgbench: str, database_url: str, target: Target, config: Config)
     return float(tps.group(1))
 
 
-def median(measurements: list[Measurement]) -> Measurement:
-    return Measurement(
-        rps=statistics.median(m.rps for m in measurements),
-        p50_ms=statistics.median(m.p50_ms for m in measurements),
-        p99_ms=statistics.median(m.p99_ms for m in measurements),
-        errors=sum(m.errors for m in measurements),
-    )
-
-
 async def page_through(base: str, chat_id: int) -> dict[str, float]:
     """Walks every message of the big chat with keyset pages of 100, one request at a time."""
     page_ms: list[float] = []
@@ -388,7 +313,7 @@ async def page_through(base: str, chat_id: int) -> dict[str, float]:
     }
 
 
-def measure(config: Config) -> dict[str, Any]:
+def measure(config: Config, workers: list[int]) -> dict[str, Any]:
     wrk, pgbench = require("wrk"), require("pgbench")
     with fresh_database() as database_url:
         apply_migrations(database_url)
@@ -409,7 +334,15 @@ def measure(config: Config) -> dict[str, Any]:
             for target in paths(data):
                 # Each path and its database ceiling back to back, on the same data, each
                 # after a vacuum: no autovacuum from the previous path's writes mid-run.
-                runs = [run_wrk(wrk, base, target, config, run) for run in range(config.runs)]
+                runs = [
+                    run_wrk(
+                        wrk,
+                        base,
+                        target,
+                        Load(config.connections, config.duration, run, config.runs),
+                    )
+                    for run in range(config.runs)
+                ]
                 settle(database_url)
                 tps = [
                     run_pgbench(pgbench, database_url, target, config) for _ in range(config.runs)
@@ -442,41 +375,39 @@ def measure(config: Config) -> dict[str, Any]:
             print(f"bench: big operations: {big}", flush=True)
 
         bare_port = free_port()
-        bare = [
-            str(BIN / "gunicorn"), "bench.bare_app:create_app()",
-            "-k", "aiohttp.GunicornUVLoopWebWorker", "-w", str(config.workers),
-            "-b", f"127.0.0.1:{bare_port}", "--no-control-socket",
-        ]  # fmt: skip
-        bare_env = {**os.environ, "DATABASE_URL": database_url}
-        bare_base = f"http://127.0.0.1:{bare_port}"
+        bare = [sys.executable, "-m", "bench.bare_app", "--workers", str(config.workers)]
+        bare_env = {**env, "PORT": str(bare_port)}
         with serving(bare, bare_env, bare_port):
             ping = Target("bare aiohttp", "GET", "/", "")
+            load = Load(config.connections, config.duration)
             http_ceiling = median(
-                [run_wrk(wrk, bare_base, ping, config) for _ in range(config.runs)]
+                [
+                    run_wrk(wrk, f"http://127.0.0.1:{bare_port}", ping, load)
+                    for _ in range(config.runs)
+                ]
             )
-            for target, result in zip(paths(data), results, strict=True):
-                if target.name in STACK_PATHS:
-                    settle(database_url)
-                    result.stack = median(
-                        [run_wrk(wrk, bare_base, target, config) for _ in range(config.runs)]
-                    )
-                    print(f"bench: bare stack, {target.name}: {result.stack}", flush=True)
+        settle(database_url)
+        entries = contest(
+            wrk,
+            database_url,
+            paths(data),
+            workers=workers,
+            connections=list(config.contest_connections),
+            runs=config.runs,
+            duration=config.duration,
+            warmup=config.warmup,
+            between_rounds=lambda: settle(database_url),
+        )
     return {
         "config": asdict(config),
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
         "paths": results,
         "http_ceiling": http_ceiling,
+        "contest": entries,
         "paging": paging,
         "big": big,
         "peak_worker_rss_mb": rss.peak_mb,
     }
-
-
-def _with_stack(result: PathResult) -> str:
-    measured = f"{result.db_ratio:.0%}"
-    if result.stack_ratio is not None:
-        measured += f" (bare aiohttp + asyncpg: {result.stack_ratio:.0%})"
-    return measured
 
 
 def targets(report: dict[str, Any]) -> list[tuple[str, str, bool]]:
@@ -486,10 +417,7 @@ def targets(report: dict[str, Any]) -> list[tuple[str, str, bool]]:
     paging = report["paging"]
     paging_growth = paging["last_tenth_ms"] / paging["first_tenth_ms"]
     return [
-        ("open chat ≥ 40% of its database ceiling", _with_stack(open_chat),
-         (open_chat.db_ratio or 0) >= 0.40),
-        ("post message ≥ 55% of its database ceiling", _with_stack(post),
-         (post.db_ratio or 0) >= 0.55),
+        *contest_targets(report["contest"]),
         ("p99 ≤ 50 ms on open chat and post message",
          f"{open_chat.service.p99_ms:.1f} / {post.service.p99_ms:.1f} ms",
          max(open_chat.service.p99_ms, post.service.p99_ms) <= 50),
@@ -511,22 +439,29 @@ def markdown(report: dict[str, Any]) -> str:
         f"{config['workers']} worker(s), wrk {WRK_THREADS} threads × {config['connections']} "
         f"connections, median of {config['runs']} × {config['duration']} s; pgbench -M prepared "
         f"-c {config['pgbench_clients']} on the same statements; bare aiohttp: "
-        f"{http.rps:,.0f} req/s; bare stack: the same path as one aiohttp handler running the "
-        "same statement through an asyncpg pool (bench/bare_app.py).",
+        f"{http.rps:,.0f} req/s.",
         "",
-        "| path | req/s | p50 ms | p99 ms | errors | db ceiling tps | vs db | vs http "
-        "| bare stack req/s |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| path | req/s | p50 ms | p99 ms | errors | db ceiling tps | vs db | vs http |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for result in report["paths"]:
         service = result.service
-        stack = f"{result.stack.rps:,.0f}" if result.stack else ""
         lines.append(
             f"| {result.name} | {service.rps:,.0f} | {service.p50_ms:.1f} | "
             f"{service.p99_ms:.1f} | {service.errors} | {result.db_tps:,.0f} | "
-            f"{result.db_ratio:.0%} | {service.rps / http.rps:.0%} | {stack} |"
+            f"{result.db_ratio:.0%} | {service.rps / http.rps:.0%} |"
         )
-    lines += ["", "| target | measured | met |", "|---|---|---|"]
+    lines += [
+        "",
+        f"The service beside its bare stack (bench/bare_app.py) and its peer (bench/peer_app.py, "
+        f"FastAPI + asyncpg on uvicorn): wrk {WRK_THREADS} threads, {config['warmup']} s warm-up, "
+        f"median of {config['runs']} interleaved × {config['duration']} s.",
+        "",
+        contest_table(report["contest"]),
+        scaling_table(report["contest"]),
+        "| target | measured | met |",
+        "|---|---|---|",
+    ]
     lines += [
         f"| {name} | {value} | {'yes' if ok else 'no'} |" for name, value, ok in targets(report)
     ]
@@ -570,16 +505,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="seconds, tiny dataset")
     parser.add_argument("--output", type=Path, help="results folder (default bench/results)")
+    parser.add_argument(
+        "--workers",
+        help='the contest\'s worker counts, e.g. "1 2 4" (default "1 2"; smoke: "1")',
+    )
     args = parser.parse_args(argv)
+    workers = [int(count) for count in (args.workers or ("1" if args.smoke else "1 2")).split()]
     config = SMOKE if args.smoke else FULL
     output = args.output or RESULTS
     output.mkdir(parents=True, exist_ok=True)
 
-    report = measure(config)
+    report = measure(config, workers)
     table = markdown(report)
     (output / "latest.md").write_text(table)
     (output / "latest.json").write_text(json.dumps(report, default=asdict, indent=2) + "\n")
     chart(report, output / "latest.png")
+    (output / "scaling.md").write_text(scaling_table(report["contest"]))
+    scaling_chart(report["contest"], output / "scaling.png")
     if not args.smoke and args.output is None:
         update_readme(table)
     print(table)

@@ -31,7 +31,7 @@ from service.migrations import ReadOnlyDatabase, apply_migrations, rollback_migr
 from service.queries import load_queries
 from service.resources import sql_dir
 from service.seed import seed_bulk, seed_demo
-from service.server import serve_single, serve_workers
+from service.server import serve
 from service.settings import Settings, SettingsError, load_settings
 from service.store import Store
 
@@ -39,11 +39,7 @@ logger = logging.getLogger("chat_api.cli")
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    workers = args.workers or settings.workers
-    if workers == 1:
-        serve_single(settings)
-    else:
-        serve_workers(settings, workers)
+    serve(settings, args.workers or settings.workers)
     return 0
 
 

@@ -7,6 +7,7 @@ seconds to finish, the pool closes, the process exits 0.
 import ipaddress
 import logging
 import math
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -16,6 +17,9 @@ from service.app import create_app
 from service.settings import Settings
 
 logger = logging.getLogger("chat_api.server")
+
+# What the runners serve: the service, or (bench/bare_app.py) its bare ceiling, served the same.
+AppFactory = Callable[[Settings], web.Application]
 
 try:
     import uvloop
@@ -44,11 +48,11 @@ def warn_if_open(settings: Settings) -> None:
         )
 
 
-def serve_single(settings: Settings) -> None:
+def _serve_single(settings: Settings, factory: AppFactory) -> None:
     warn_if_open(settings)
     loop = uvloop.new_event_loop() if uvloop is not None else None
     web.run_app(
-        create_app(settings),
+        factory(settings),
         host=settings.host,
         port=settings.port,
         shutdown_timeout=settings.shutdown_timeout,
@@ -60,9 +64,10 @@ def serve_single(settings: Settings) -> None:
 
 
 class _GunicornServer(BaseApplication):  # type: ignore[misc]
-    def __init__(self, settings: Settings, workers: int) -> None:
+    def __init__(self, settings: Settings, workers: int, factory: AppFactory) -> None:
         self._settings = settings
         self._workers = workers
+        self._factory = factory
         super().__init__()
 
     def load_config(self) -> None:
@@ -82,10 +87,18 @@ class _GunicornServer(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> web.Application:
         # Runs in each worker after the fork: every worker has its own pool and event loop.
-        return create_app(self._settings)
+        return self._factory(self._settings)
 
 
-def serve_workers(settings: Settings, workers: int) -> None:
+def _serve_workers(settings: Settings, workers: int, factory: AppFactory) -> None:
     warn_if_open(settings)
     logger.info("%s (%d workers)", banner(settings), workers)
-    _GunicornServer(settings, workers).run()
+    _GunicornServer(settings, workers, factory).run()
+
+
+def serve(settings: Settings, workers: int, factory: AppFactory = create_app) -> None:
+    """One process on uvloop, or `workers` processes behind gunicorn."""
+    if workers == 1:
+        _serve_single(settings, factory)
+    else:
+        _serve_workers(settings, workers, factory)

@@ -42,9 +42,17 @@ def test_bench_smoke_mode_measures_every_path(tmp_path: Path) -> None:
         assert path["service"]["errors"] == 0, path["name"]
         assert path["db_tps"] > 0, path["name"]
     assert report["http_ceiling"]["rps"] > 0
-    stacks = {path["name"]: path["stack"] for path in report["paths"] if path["stack"]}
-    assert set(stacks) == {"open chat (latest 20)", "post message"}
-    assert all(stack["rps"] > 0 and stack["errors"] == 0 for stack in stacks.values())
+    contest = {(entry["contestant"], entry["path"]): entry for entry in report["contest"]}
+    assert set(contest) == {
+        (contestant, path)
+        for contestant in ("service", "bare stack", "peer")
+        for path in ("open chat (latest 20)", "post message")
+    }
+    for (contestant, path), entry in contest.items():
+        assert (entry["workers"], entry["connections"]) == (1, 8)
+        assert entry["result"]["rps"] > 0, (contestant, path)
+        assert entry["result"]["errors"] == 0, (contestant, path)
+        assert entry["result"]["cpu_us"] > 0, (contestant, path)
     assert report["paging"]["pages"] > 1
     big = report["big"]
     assert big["marked"] == 2_000, "the big chat was marked read in full"
@@ -59,4 +67,8 @@ def test_bench_smoke_mode_measures_every_path(tmp_path: Path) -> None:
     assert "| open chat (latest 20) |" in table
     assert "messages read ≤ 50 ms" in table
     assert "-message chat succeeds" in table
-    assert (tmp_path / "latest.png").read_bytes().startswith(b"\x89PNG")
+    assert "| 1 | 8 | post message |" in table, "the contest table"
+    assert "the peer's req/s (1 worker(s), 8 connections)" in table
+    assert "| 1 | open chat (latest 20) |" in (tmp_path / "scaling.md").read_text()
+    for chart in ("latest.png", "scaling.png"):
+        assert (tmp_path / chart).read_bytes().startswith(b"\x89PNG")
