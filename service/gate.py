@@ -47,7 +47,8 @@ class _Lease:
     async def __aenter__(self) -> asyncpg.Connection:
         gate = self._gate
         try:
-            await gate.turns.take()
+            if not gate.turns.try_take():
+                await gate.turns.take()
         except NoTurn as exc:
             logger.warning("no pooled connection within %.1f s", gate.acquire_timeout)
             raise DatabaseUnavailable() from exc

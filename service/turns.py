@@ -28,10 +28,16 @@ class Turns:
         self._waiters: deque[tuple[float, asyncio.Future[None]]] = deque()
         self._timer: asyncio.TimerHandle | None = None
 
-    async def take(self) -> None:
-        """Returns once a turn is this caller's; raises NoTurn after `timeout` seconds."""
+    def try_take(self) -> bool:
+        """Takes a free turn if nobody waits for one (no coroutine: the common case)."""
         if self._free and not self._waiters:
             self._free -= 1
+            return True
+        return False
+
+    async def take(self) -> None:
+        """Returns once a turn is this caller's; raises NoTurn after `timeout` seconds."""
+        if self.try_take():
             return
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[None] = loop.create_future()
