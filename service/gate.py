@@ -64,7 +64,8 @@ class _Lease:
         self, kind: type[BaseException] | None, exc: BaseException | None, _: object
     ) -> None:
         gate, connection = self._gate, self._connection
-        assert connection is not None  # nosec B101 - set by __aenter__
+        # Set by __aenter__, which always runs first.
+        assert connection is not None  # nosec B101
         try:
             # The server refused a statement (timeout, read-only): the connection is fine.
             # Any other failure leaves it in doubt, and the pool's reset is a no-op (see
