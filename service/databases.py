@@ -30,12 +30,17 @@ class Databases:
         """The primary's pool (its size is what /metrics reports)."""
         return self.primary.pool
 
-    async def write(self, call: Call[T], settings: Mapping[str, str] = NONE) -> T:
+    def write(self, call: Call[T], settings: Mapping[str, str] = NONE) -> Awaitable[T]:
         """On the primary; with replicas, also notes the WAL position the write reached."""
+        if self.replicas is None:
+            return self.primary.run(call, settings)
+        return self._write_noting_position(call, settings)
+
+    async def _write_noting_position(self, call: Call[T], settings: Mapping[str, str]) -> T:
         async with self.primary.connection() as connection:
             result = await self.primary.run_on(connection, call, settings)
             state = consistency.current.get()
-            if state is not None and self.replicas is not None:
+            if state is not None:
                 state.written = await self._position_after_write(connection)
         return result
 

@@ -1,7 +1,12 @@
 """Prometheus metrics, one registry per app (no process-global state)."""
 
+import bisect
+import itertools
+from collections.abc import Iterator
+
 import asyncpg
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
+from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily, Metric
 
 # Methods outside this set are counted as "other": the method is the client's to choose, and
 # every new label value would be a new time series kept for the life of the process.
@@ -9,22 +14,67 @@ METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
+class _Sample:
+    __slots__ = ("buckets", "count", "seconds")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.seconds = 0.0
+        self.buckets = [0] * (len(LATENCY_BUCKETS) + 1)  # per bucket, not cumulative; +Inf last
+
+
+class RequestSamples:
+    """Requests by method, route template and status, and their durations, kept as plain
+    numbers and exported as a counter and a histogram when scraped. prometheus_client's own
+    Counter and Histogram take a lock for every sample; a worker's event loop needs none,
+    and this runs on every request."""
+
+    def __init__(self) -> None:
+        self._samples: dict[tuple[str, str, int], _Sample] = {}
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        key = (method, route, status)
+        sample = self._samples.get(key)
+        if sample is None:
+            sample = self._samples[key] = _Sample()
+        sample.count += 1
+        sample.seconds += seconds
+        sample.buckets[bisect.bisect_left(LATENCY_BUCKETS, seconds)] += 1
+
+    def collect(self) -> Iterator[Metric]:
+        requests = CounterMetricFamily(
+            "chat_api_http_requests",
+            "HTTP requests by method, route template and status.",
+            labels=["method", "route", "status"],
+        )
+        by_route: dict[tuple[str, str], _Sample] = {}
+        for (method, route, status), sample in self._samples.items():
+            requests.add_metric([method, route, str(status)], sample.count)
+            merged = by_route.setdefault((method, route), _Sample())
+            merged.seconds += sample.seconds
+            merged.buckets = [a + b for a, b in zip(merged.buckets, sample.buckets, strict=True)]
+        latency = HistogramMetricFamily(
+            "chat_api_http_request_duration_seconds",
+            "Time from receiving a request to its response, by method and route template.",
+            labels=["method", "route"],
+        )
+        bounds = [*(repr(float(bound)) for bound in LATENCY_BUCKETS), "+Inf"]  # Prometheus' form
+        for (method, route), merged in by_route.items():
+            cumulative = itertools.accumulate(merged.buckets)
+            latency.add_metric(
+                [method, route],
+                buckets=list(zip(bounds, cumulative, strict=True)),
+                sum_value=merged.seconds,
+            )
+        yield requests
+        yield latency
+
+
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
-        self.requests = Counter(
-            "chat_api_http_requests",
-            "HTTP requests by method, route template and status.",
-            ["method", "route", "status"],
-            registry=self.registry,
-        )
-        self.latency = Histogram(
-            "chat_api_http_request_duration_seconds",
-            "Time from receiving a request to its response, by method and route template.",
-            ["method", "route"],
-            buckets=LATENCY_BUCKETS,
-            registry=self.registry,
-        )
+        self._requests = RequestSamples()
+        self.registry.register(self._requests)
         self.database_errors = Counter(
             "chat_api_database_errors",
             "Requests answered 503 because the database was unreachable, slow or exhausted.",
@@ -41,21 +91,9 @@ class Metrics:
         self.pool_in_use = Gauge(
             "chat_api_db_pool_in_use", "Pool connections lent out.", registry=self.registry
         )
-        self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     def observe(self, *, method: str, route: str, status: int, seconds: float) -> None:
-        # Looking a labelled child up takes a lock and builds a key; ours are kept at hand.
-        label = method if method in METHODS else "other"
-        key = (label, route, status)
-        children = self._children.get(key)
-        if children is None:
-            children = (
-                self.requests.labels(label, route, str(status)),
-                self.latency.labels(label, route),
-            )
-            self._children[key] = children
-        children[0].inc()
-        children[1].observe(seconds)
+        self._requests.observe(method if method in METHODS else "other", route, status, seconds)
 
     def render(self, pool: asyncpg.Pool | None) -> bytes:
         if pool is not None:

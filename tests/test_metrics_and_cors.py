@@ -44,6 +44,21 @@ async def test_metrics_count_requests_by_route_template_and_status(client: Clien
         )
     ]
     assert histogram_count == 3
+
+    def bucket(le: str) -> float:
+        labels = {("method", "GET"), ("route", "/chats/{chat_id}"), ("le", le)}
+        return values[("chat_api_http_request_duration_seconds_bucket", frozenset(labels))]
+
+    buckets = [bucket(le) for le in ("0.001", "0.01", "0.1", "1.0", "10.0", "+Inf")]
+    assert buckets == sorted(buckets), "buckets count cumulatively"
+    assert buckets[-1] == 3
+    duration_sum = values[
+        (
+            "chat_api_http_request_duration_seconds_sum",
+            frozenset({("method", "GET"), ("route", "/chats/{chat_id}")}),
+        )
+    ]
+    assert 0 < duration_sum < 30
     assert values[("chat_api_db_pool_size", frozenset())] >= 1
     assert ("chat_api_db_pool_in_use", frozenset()) in values
 
