@@ -16,11 +16,15 @@ WITH search AS (
     SELECT to_tsquery('russian', $1::text) AS query
 ),
 hits AS (
+    -- The query is spelled out here, not taken from the search CTE: the planner can then
+    -- estimate how few rows match it and use the text index alone. Through the CTE it could
+    -- not, and ANDed the chat_id index in: 59 ms for one hit in a 1M-message chat.
     SELECT m.id, m.chat_id, m.text, m.created_at, m.author, m.edited_at, m.reply_to,
-           ts_rank_cd(to_tsvector('russian', m.text), s.query)::real AS rank
+           ts_rank_cd(
+               to_tsvector('russian', m.text), to_tsquery('russian', $1::text)
+           )::real AS rank
     FROM messages AS m
-    CROSS JOIN search AS s
-    WHERE to_tsvector('russian', m.text) @@ s.query
+    WHERE to_tsvector('russian', m.text) @@ to_tsquery('russian', $1::text)
       AND ($2::bigint [] IS NULL OR m.chat_id = any($2::bigint []))
 ),
 page AS (
