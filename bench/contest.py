@@ -4,15 +4,22 @@ connections, duration) on the same paths and data, interleaved (every round runs
 contestant once, the order rotating), each figure the median of the rounds, with the CPU the
 contestant's processes spent per request."""
 
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from bench.harness import Load, Measurement, Target, free_port, median, run_wrk, serving
+from bench.harness import (
+    BIN,
+    Load,
+    Measurement,
+    Target,
+    free_port,
+    median,
+    run_wrk,
+    server_env,
+    serving,
+)
 
-BIN = Path(sys.executable).parent
 SERVICE, BARE, PEER = "service", "bare stack", "peer"
 CONTESTANTS = (SERVICE, BARE, PEER)
 # The paths with ratio targets: bench/bare_app.py and bench/peer_app.py serve them too.
@@ -65,15 +72,8 @@ def contest(
             shift = round_number % len(CONTESTANTS)
             for contestant in CONTESTANTS[shift:] + CONTESTANTS[:shift]:
                 port = free_port()
-                env = {
-                    **os.environ,
-                    "DATABASE_URL": database_url,
-                    "HOST": "127.0.0.1",
-                    "PORT": str(port),
-                    "ACCESS_LOG": "false",
-                    "LOG_LEVEL": "WARNING",
-                }
                 base = f"http://127.0.0.1:{port}"
+                env = server_env(database_url, port)
                 with serving(command(contestant, count, port), env, port) as server:
                     for clients in connections:
                         for target in paths:

@@ -6,6 +6,7 @@ import os
 import socket
 import statistics
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
 WRK_SCRIPT = ROOT / "bench" / "wrk.lua"
 WRK_THREADS = 2
 
@@ -65,6 +67,18 @@ def serving(command: list[str], env: dict[str, str], port: int) -> Iterator[psut
     finally:
         process.terminate()
         process.wait(timeout=60)
+
+
+def server_env(database_url: str, port: int) -> dict[str, str]:
+    """What every server under test is started with: production settings, no access log."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "ACCESS_LOG": "false",
+        "LOG_LEVEL": "WARNING",
+    }
 
 
 def cpu_seconds(process: psutil.Process) -> float:

@@ -33,8 +33,10 @@ import asyncpg
 import psutil
 
 from bench.big import big_targets, measure_big
-from bench.contest import contest
+from bench.contest import BARE, SERVICE, command, contest
 from bench.harness import (
+    BIN,
+    ROOT,
     WRK_THREADS,
     Load,
     Measurement,
@@ -42,6 +44,7 @@ from bench.harness import (
     free_port,
     median,
     run_wrk,
+    server_env,
     serving,
 )
 from bench.scaling import contest_table, contest_targets, scaling_chart, scaling_table
@@ -51,8 +54,6 @@ from service.queries import load_queries
 from service.resources import sql_dir
 from tests import postgres
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 RESULTS = ROOT / "bench" / "results"
 README = ROOT / "README.md"
 BENCH_QUERIES = load_queries(ROOT / "bench" / "sql")
@@ -319,18 +320,14 @@ def measure(config: Config, workers: list[int]) -> dict[str, Any]:
         apply_migrations(database_url)
         data = seed(database_url, config)
         port = free_port()
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "PORT": str(port),
-            "ACCESS_LOG": "false",
-            "LOG_LEVEL": "WARNING",
-        }
         base = f"http://127.0.0.1:{port}"
-        command = [str(BIN / "chat-api"), "serve", "--workers", str(config.workers)]
+        service_command = command(SERVICE, config.workers, port)
         results: list[PathResult] = []
         settle(database_url)
-        with serving(command, env, port) as service, RssSampler(service) as rss:
+        with (
+            serving(service_command, server_env(database_url, port), port) as service,
+            RssSampler(service) as rss,
+        ):
             for target in paths(data):
                 # Each path and its database ceiling back to back, on the same data, each
                 # after a vacuum: no autovacuum from the previous path's writes mid-run.
@@ -375,9 +372,8 @@ def measure(config: Config, workers: list[int]) -> dict[str, Any]:
             print(f"bench: big operations: {big}", flush=True)
 
         bare_port = free_port()
-        bare = [sys.executable, "-m", "bench.bare_app", "--workers", str(config.workers)]
-        bare_env = {**env, "PORT": str(bare_port)}
-        with serving(bare, bare_env, bare_port):
+        bare = command(BARE, config.workers, bare_port)
+        with serving(bare, server_env(database_url, bare_port), bare_port):
             ping = Target("bare aiohttp", "GET", "/", "")
             load = Load(config.connections, config.duration)
             http_ceiling = median(
@@ -501,16 +497,25 @@ def update_readme(table: str) -> None:
         README.write_text(f"{before}{start}\n{table}{end}{after}")
 
 
+def worker_counts(text: str) -> list[int]:
+    """WORKERS="1 2 4": whole numbers of at least 1, in the order given, each once."""
+    words = text.split()
+    if not words or not all(word.isdigit() and int(word) >= 1 for word in words):
+        raise argparse.ArgumentTypeError(f"expected worker counts such as '1 2 4', got {text!r}")
+    return list(dict.fromkeys(int(word) for word in words))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="seconds, tiny dataset")
     parser.add_argument("--output", type=Path, help="results folder (default bench/results)")
     parser.add_argument(
         "--workers",
+        type=worker_counts,
         help='the contest\'s worker counts, e.g. "1 2 4" (default "1 2"; smoke: "1")',
     )
     args = parser.parse_args(argv)
-    workers = [int(count) for count in (args.workers or ("1" if args.smoke else "1 2")).split()]
+    workers = args.workers or ([1] if args.smoke else [1, 2])
     config = SMOKE if args.smoke else FULL
     output = args.output or RESULTS
     output.mkdir(parents=True, exist_ok=True)

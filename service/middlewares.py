@@ -86,7 +86,7 @@ def add_response_headers(request: web.Request, response: web.StreamResponse) -> 
     """The request id and the security headers. request_middleware adds them to every answer
     it returns; a handler that streams calls this before it starts. (Not an on_response_prepare
     hook: that costs a coroutine on every request.)"""
-    response.headers[REQUEST_ID_HEADER] = request.get(REQUEST_ID) or _request_id_from(request)
+    response.headers[REQUEST_ID_HEADER] = request[REQUEST_ID]
     add_security_headers(request, response)
 
 

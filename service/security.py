@@ -13,7 +13,7 @@ SECURITY_HEADERS = {
 
 
 def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
-    """Called by the on_response_prepare hook: also covers streams and aiohttp's own answers."""
+    """Called for every answer by middlewares.add_response_headers (streams included)."""
     response.headers.update(SECURITY_HEADERS)
     response.headers.update(request.get(RATE_HEADERS) or {})
     if PRINCIPAL in request:

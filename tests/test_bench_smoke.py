@@ -72,3 +72,14 @@ def test_bench_smoke_mode_measures_every_path(tmp_path: Path) -> None:
     assert "| 1 | open chat (latest 20) |" in (tmp_path / "scaling.md").read_text()
     for chart in ("latest.png", "scaling.png"):
         assert (tmp_path / chart).read_bytes().startswith(b"\x89PNG")
+
+
+def test_bench_workers_knob_takes_whole_counts_and_refuses_anything_else() -> None:
+    from bench.run import main, worker_counts
+
+    assert worker_counts("1 2 4") == [1, 2, 4]
+    assert worker_counts("2 2 1") == [2, 1]
+    for bad in ("", "0", "1 x", "-1", "1.5"):
+        with pytest.raises(SystemExit) as refused:
+            main(["--smoke", "--workers", bad])
+        assert refused.value.code == 2, bad
