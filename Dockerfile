@@ -1,4 +1,4 @@
-# Build stage: installs the project into a virtualenv exactly as the README does
+# Build stage: installs the project into a virtualenv exactly as docs/deployment.md says
 # (`pip install -c constraints.txt .`); the wheel carries sql/ and migrations/.
 FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 LOCAL_DB_DIR := .data/postgres
 
-.PHONY: install run test lint fmt clean lock bench bench-smoke
+.PHONY: install run test test-quick lint fmt clean lock bench bench-smoke
 
 $(INSTALLED): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,12 @@ run: install
 test: install
 	$(BIN)/pytest --cov --cov-report=term-missing
 
-# The full benchmark (about 10 minutes): writes bench/results/ and the README's table.
+# The in-process part (docs/testing.md): no pgbouncer, nginx, cluster, browser, linter or
+# service process started, nothing slow. Under a minute.
+test-quick: install
+	$(BIN)/pytest -m "not component and not slow" -q
+
+# The full benchmark (about 35 minutes): writes bench/results/ and docs/performance.md's tables.
 bench: install
 	$(BIN)/python -m bench $(if $(WORKERS),--workers "$(WORKERS)")
 
@@ -37,6 +42,7 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/bandit -q -c pyproject.toml -r service
 	$(BIN)/sqlfluff lint --disable-progress-bar sql migrations tests/sql bench/sql
+	$(BIN)/lint-imports --no-cache
 
 fmt: install
 	$(BIN)/ruff format .

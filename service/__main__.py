@@ -1,5 +1,5 @@
 """Entry point for `python -m service`."""
 
-from service.cli import main
+from service.ops.cli import main
 
 raise SystemExit(main())

@@ -1,44 +1,40 @@
 """The application factory: wires settings, routes, middlewares and resources, nothing else."""
 
 import asyncio
+from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from service.access import route_scopes
-from service.appkeys import METRICS, OPENAPI, QUERIES, QUERY_MODELS, SETTINGS, QueryModels
-from service.auth import AUTHENTICATOR, auth_middleware
-from service.consistency import consistency_middleware
-from service.cors import enable_cors
-from service.database import database_ctx
-from service.events import end_streams, events_ctx
-from service.jwt_auth import JwtVerifier
-from service.metrics import Metrics
-from service.middlewares import request_middleware
-from service.openapi_builder import OpenAPIBuilder
-from service.queries import load_queries
-from service.query_models import CHATS_PAGE_MAX, chats_page_query, latest_query, page_query
-from service.ratelimit import RATE_LIMITS, RateLimits, rate_limit_middleware, rate_limited
-from service.resources import sql_dir
-from service.search import MessagesPage
+from service.api.appkeys import (
+    AUTHENTICATOR,
+    DATA,
+    HUB,
+    METRICS,
+    OPENAPI,
+    QUERIES,
+    QUERY_MODELS,
+    RATE_LIMITS,
+    SETTINGS,
+)
+from service.api.http.authn import auth_middleware
+from service.api.http.cors import enable_cors
+from service.api.http.middleware import request_middleware
+from service.api.http.rate_limits import rate_limit_middleware
+from service.api.http.routing import add_routes
+from service.api.openapi.document import OpenAPIBuilder
+from service.auth.access import route_scopes
+from service.auth.jwt import JwtVerifier
+from service.auth.keys import ApiKeys
+from service.auth.ratelimit import RateLimits, rate_limited
+from service.data.layer import DataLayer
+from service.data.sql import load_queries
+from service.db.consistency import consistency_middleware
+from service.db.pools import open_databases
+from service.domain.params import query_models
+from service.live.listener import listening
+from service.routes import ASSETS, ROUTES
 from service.settings import Settings, load_settings
-from service.views import changes, chats, docs, events, health, messages, metrics, search
-
-
-def _query_models(settings: Settings) -> QueryModels:
-    messages_max = settings.max_messages_limit
-    return QueryModels(
-        chats_page=chats_page_query(max_limit=CHATS_PAGE_MAX),
-        messages_page=page_query(
-            "MessagesPageQuery",
-            default_limit=min(100, messages_max),
-            max_limit=messages_max,
-            order="newest-first order",
-            base=MessagesPage,
-        ),
-        latest_messages=latest_query(
-            default_limit=settings.default_messages_limit, max_limit=messages_max
-        ),
-    )
+from service.telemetry.metrics import Metrics
 
 
 async def _asyncio_debug(app: web.Application) -> None:
@@ -53,6 +49,31 @@ def _check_every_route_declares_access(app: web.Application) -> None:
         route_scopes(route)
 
 
+async def _databases(app: web.Application) -> AsyncIterator[None]:
+    """cleanup_ctx: the pools and the data layer over them; the primary must answer."""
+    settings = app[SETTINGS]
+    async with open_databases(settings, app[QUERIES]) as databases:
+        await databases.ping()
+        data = DataLayer.over(databases, app[QUERIES], delete_timeout=settings.db_delete_timeout)
+        app[DATA] = data
+        if settings.auth_mode == "api_key":
+            app[AUTHENTICATOR] = ApiKeys(data.keys)
+        yield
+
+
+async def _live_events(app: web.Application) -> AsyncIterator[None]:
+    """cleanup_ctx: this process's LISTEN connection and the hub of its live feeds."""
+    async with listening(app[SETTINGS], app[DATA]) as hub:
+        app[HUB] = hub
+        yield
+
+
+async def _end_streams(app: web.Application) -> None:
+    """on_shutdown: streams end at once, so a graceful stop does not wait on them."""
+    if HUB in app:
+        app[HUB].broadcast(None)
+
+
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or load_settings()
     # Read-your-writes tokens matter only when reads can go to a replica.
@@ -64,25 +85,26 @@ def create_app(settings: Settings | None = None) -> web.Application:
         client_max_size=settings.body_limit,
     )
     app[SETTINGS] = settings
-    app[QUERIES] = load_queries(sql_dir())
-    app[QUERY_MODELS] = _query_models(settings)
+    app[QUERIES] = load_queries()
+    app[QUERY_MODELS] = query_models(
+        default_messages=settings.default_messages_limit,
+        max_messages=settings.max_messages_limit,
+    )
     app[METRICS] = Metrics()
 
     if settings.auth_mode == "jwt":
         app[AUTHENTICATOR] = JwtVerifier(settings)  # api_key: set with the database pool
     if limits:
-        app[RATE_LIMITS] = RateLimits(settings)
+        app[RATE_LIMITS] = RateLimits(settings, on_storage_error=app[METRICS].rate_limit_errors.inc)
 
-    for area in (chats, messages, changes, search, events, health, metrics, docs):
-        area.add_routes(app.router)
+    add_routes(app.router, ROUTES, ASSETS)
     _check_every_route_declares_access(app)
-    openapi = OpenAPIBuilder(settings, query_models=app[QUERY_MODELS])
-    app[OPENAPI] = openapi.build(app)
+    app[OPENAPI] = OpenAPIBuilder(settings, query_models=app[QUERY_MODELS]).build(app)
     enable_cors(app, settings.cors_origins)
 
     if settings.debug:
         app.on_startup.append(_asyncio_debug)
-    app.cleanup_ctx.append(database_ctx)
-    app.cleanup_ctx.append(events_ctx)
-    app.on_shutdown.append(end_streams)
+    app.cleanup_ctx.append(_databases)
+    app.cleanup_ctx.append(_live_events)
+    app.on_shutdown.append(_end_streams)
     return app

@@ -7,7 +7,7 @@ import limits
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from service.dsn import asyncpg_dsn, split_urls
+from service.db.dsn import asyncpg_dsn, split_urls
 
 # Asymmetric algorithms only: "none" verifies nothing, and an HMAC algorithm would let a token
 # signed with the (public) verification key pass.

@@ -3,7 +3,7 @@
 -- (index-backed: the cost does not grow with the chat's size). The service answers it as it
 -- is, so its shape is the API's: tests hold it to the ChatWithMessages response model.
 -- LIMIT reads its parameter through (SELECT $n), which keeps the cached generic plan in use
--- instead of re-planning on every call (README: "Plans and parameters").
+-- instead of re-planning on every call (docs/database.md: "Plans and parameters").
 -- $1 chat_id bigint
 -- $2 limit integer: how many of the latest messages
 -- returns: {"chat": {id, title, created_at, message_count, unread_count},

@@ -2,7 +2,7 @@
 -- Keyset page backwards: the chats created just before an id, returned in creation order, as
 -- a JSON array.
 -- LIMIT and OFFSET read their parameters through (SELECT $n), which keeps the cached generic
--- plan in use instead of re-planning on every call (README: "Plans and parameters").
+-- plan in use instead of re-planning on every call (docs/database.md: "Plans and parameters").
 -- $1 before_id bigint
 -- $2 skip bigint: rows to skip
 -- $3 limit integer: page size

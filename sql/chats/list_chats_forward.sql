@@ -3,7 +3,7 @@
 -- the database; the service validates it against its response model. Without keyset
 -- parameters the bounds are 0 and 2^63-1, so one index range scan serves every case.
 -- LIMIT and OFFSET read their parameters through (SELECT $n), which keeps the cached generic
--- plan in use instead of re-planning on every call (README: "Plans and parameters").
+-- plan in use instead of re-planning on every call (docs/database.md: "Plans and parameters").
 -- $1 after_id bigint: the page starts after this id (0: from the first chat)
 -- $2 before_id bigint: and stays below this id (9223372036854775807: no bound)
 -- $3 skip bigint: rows to skip

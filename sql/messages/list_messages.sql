@@ -1,7 +1,7 @@
 -- name: list_messages :scalar
 -- One page of a chat's messages, newest first, as a JSON array built in the database.
 -- LIMIT and OFFSET read their parameters through (SELECT $n), which keeps the cached generic
--- plan in use instead of re-planning on every call (README: "Plans and parameters").
+-- plan in use instead of re-planning on every call (docs/database.md: "Plans and parameters").
 -- $1 chat_id bigint
 -- $2 skip bigint: rows to skip
 -- $3 limit integer: page size

@@ -2,7 +2,7 @@
 -- Keyset page: the messages that directly follow an anchor message (the oldest ones newer
 -- than it), as a JSON array, newest first. Index-backed at any depth.
 -- LIMIT and OFFSET read their parameters through (SELECT $n), which keeps the cached generic
--- plan in use instead of re-planning on every call (README: "Plans and parameters").
+-- plan in use instead of re-planning on every call (docs/database.md: "Plans and parameters").
 -- $1 chat_id bigint
 -- $2 after_id bigint: the anchor, a message of this chat
 -- $3 skip bigint: rows to skip after the anchor

@@ -2,7 +2,7 @@
 -- Keyset page: the chat's messages older than an anchor message, newest first, as a JSON
 -- array. Index-backed at any depth: the cost does not grow with how far back the page is.
 -- LIMIT and OFFSET read their parameters through (SELECT $n), which keeps the cached generic
--- plan in use instead of re-planning on every call (README: "Plans and parameters").
+-- plan in use instead of re-planning on every call (docs/database.md: "Plans and parameters").
 -- $1 chat_id bigint
 -- $2 before_id bigint: the anchor, a message of this chat
 -- $3 skip bigint: rows to skip after the anchor

@@ -2,7 +2,7 @@
 -- Keyset page: the messages between two anchor messages of a chat (the oldest ones newer than
 -- after_id, and older than before_id), as a JSON array, newest first. Index-backed.
 -- LIMIT and OFFSET read their parameters through (SELECT $n), which keeps the cached generic
--- plan in use instead of re-planning on every call (README: "Plans and parameters").
+-- plan in use instead of re-planning on every call (docs/database.md: "Plans and parameters").
 -- $1 chat_id bigint
 -- $2 after_id bigint: the lower anchor, a message of this chat
 -- $3 before_id bigint: the upper anchor, a message of this chat

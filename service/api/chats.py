@@ -1,0 +1,173 @@
+"""Chats: create, list (and search titles), open with the latest messages, statistics, rename,
+delete."""
+
+from aiohttp import web
+
+from service.api.appkeys import DATA, QUERY_MODELS
+from service.api.http.parsing import path_int, read_body, read_query
+from service.api.http.responses import conditional_json_response, json_response, next_page_link
+from service.api.openapi.annotations import (
+    ETAG_HEADER,
+    IF_NONE_MATCH,
+    LINK_HEADER,
+    NOT_MODIFIED,
+    documented,
+    error_responses,
+    json_body,
+    json_content,
+    path_id,
+)
+from service.domain.chats import (
+    ChatCreate,
+    ChatList,
+    ChatPublic,
+    ChatRename,
+    ChatStats,
+    ChatWithMessages,
+)
+from service.domain.params import StatsQuery
+
+CHAT_ID = path_id("chat_id", "Id of the chat.")
+
+
+@documented(
+    "create_chat",
+    tags=["chats"],
+    summary="Create a chat",
+    description="The title is trimmed of surrounding whitespace, then must be 1-200 characters. "
+    "The answer is the new chat, with its `Location`.",
+    requestBody=json_body(ChatCreate),
+    responses={
+        201: {
+            "description": "Created; `Location` names the new chat",
+            "headers": {"Location": {"schema": {"type": "string"}}},
+            **json_content(ChatPublic),
+        },
+        **error_responses(413, 415, 422, 503),
+    },
+)
+async def create_chat(request: web.Request) -> web.Response:
+    body = await read_body(request, ChatCreate)
+    chat = await request.app[DATA].chats.create_chat(title=body.title)
+    return json_response(chat, status=201, headers={"Location": f"/chats/{chat.id}"})
+
+
+@documented(
+    "list_chats",
+    tags=["chats"],
+    summary="List chats in creation order, optionally searching titles (q)",
+    description="Keyset paging with `after_id`/`before_id` (or `skip`); a full page carries a "
+    "`Link` header to the next one. `q` keeps chats whose title contains it, ignoring case.",
+    parameters=[IF_NONE_MATCH],
+    query="chats_page",
+    responses={
+        200: {
+            "description": "One page of chats",
+            "headers": {**ETAG_HEADER, **LINK_HEADER},
+            **json_content(ChatList),
+        },
+        **NOT_MODIFIED,
+        **error_responses(422, 503),
+    },
+)
+async def list_chats(request: web.Request) -> web.Response:
+    page = read_query(request, request.app[QUERY_MODELS].chats_page)
+    chats = await request.app[DATA].chats.list_chats(
+        skip=page.skip,
+        limit=page.limit,
+        before_id=page.before_id,
+        after_id=page.after_id,
+        search=page.q,
+    )
+    link: dict[str, str] = {}
+    if len(chats.root) == page.limit:
+        # Creation order: forward continues after the last chat, backward before the first.
+        if page.before_id is not None and page.after_id is None:
+            link = next_page_link(request, before_id=chats.root[0].id)
+        else:
+            bound = {} if page.before_id is None else {"before_id": page.before_id}
+            link = next_page_link(request, after_id=chats.root[-1].id, **bound)
+    return conditional_json_response(request, chats, headers=link)
+
+
+@documented(
+    "get_chat",
+    tags=["chats"],
+    summary="Open a chat with its latest messages, newest first",
+    description="The chat (with exact `message_count` and `unread_count`) and its `limit` "
+    "latest messages. Send the `ETag` back in `If-None-Match` to get a 304 while nothing changed.",
+    parameters=[CHAT_ID, IF_NONE_MATCH],
+    query="latest_messages",
+    responses={
+        200: {
+            "description": "The chat and its latest messages",
+            "headers": ETAG_HEADER,
+            **json_content(ChatWithMessages),
+        },
+        **NOT_MODIFIED,
+        **error_responses(404, 422, 503),
+    },
+)
+async def get_chat(request: web.Request) -> web.Response:
+    chat_id = path_int(request, "chat_id")
+    latest = read_query(request, request.app[QUERY_MODELS].latest_messages)
+    document = await request.app[DATA].chats.get_chat_with_messages(
+        chat_id=chat_id, limit=latest.limit
+    )
+    return conditional_json_response(request, document)
+
+
+@documented(
+    "delete_chat",
+    tags=["chats"],
+    summary="Delete a chat and all its messages",
+    description="Its messages go with it (`ON DELETE CASCADE`); live feeds of the chat get "
+    "`chat_deleted` and end.",
+    parameters=[CHAT_ID],
+    responses={204: {"description": "Deleted"}, **error_responses(404, 422, 503)},
+)
+async def delete_chat(request: web.Request) -> web.Response:
+    chat_id = path_int(request, "chat_id")
+    await request.app[DATA].chats.delete_chat(chat_id=chat_id)
+    return web.Response(status=204)
+
+
+@documented(
+    "get_chat_stats",
+    tags=["chats"],
+    summary="Message statistics of a chat in a time range",
+    description="422 when start_date is after end_date.",
+    parameters=[CHAT_ID],
+    query="stats",
+    responses={
+        200: {"description": "Counts, first and last message, per day", **json_content(ChatStats)},
+        **error_responses(404, 422, 503),
+    },
+)
+async def chat_stats(request: web.Request) -> web.Response:
+    chat_id = path_int(request, "chat_id")
+    window = read_query(request, StatsQuery)
+    stats = await request.app[DATA].chats.get_chat_stats(
+        chat_id=chat_id, start=window.start, end=window.end
+    )
+    return json_response(stats)
+
+
+@documented(
+    "rename_chat",
+    tags=["chats"],
+    summary="Rename a chat",
+    description="The same rule as creating. Sending the title it already has changes nothing. "
+    "Live feeds get `chat_renamed`.",
+    parameters=[CHAT_ID],
+    requestBody=json_body(ChatRename),
+    responses={
+        200: {"description": "The chat as it is now", **json_content(ChatPublic)},
+        **error_responses(404, 413, 415, 422, 503),
+    },
+)
+async def rename_chat(request: web.Request) -> web.Response:
+    chat_id = path_int(request, "chat_id")
+    body = await read_body(request, ChatRename)
+    chat = await request.app[DATA].chats.rename_chat(chat_id=chat_id, title=body.title)
+    return json_response(chat)

@@ -1,0 +1,190 @@
+"""A chat's new messages, live: as Server-Sent Events (GET /chats/{chat_id}/events) and over a
+WebSocket (GET /chats/{chat_id}/ws). Both read the same ChatFeed."""
+
+import asyncio
+import json
+from typing import Annotated
+
+from aiohttp import WSCloseCode, web
+from pydantic import Field, TypeAdapter
+
+from service.api.appkeys import DATA, HUB, SETTINGS
+from service.api.http.cors import check_origin
+from service.api.http.headers import add_response_headers
+from service.api.http.parsing import parse_int, path_int
+from service.api.openapi.annotations import documented, error_responses, json_content, path_id
+from service.domain.events import ChatDeletedData, ChatRenamedData, FeedEvent, MessageDeletedData
+from service.domain.fields import MAX_BIGINT
+from service.domain.messages import MessagePublic
+from service.domain.problems import ErrorBody
+from service.live import feed
+from service.live.feed import ChatFeed, FeedItem, KeepAlive
+from service.live.hub import ChatDeleted
+
+EVENT_NAMES = ["message", "message_edited", "message_deleted", "chat_renamed"]
+LAST_SEEN_ID = TypeAdapter(Annotated[int, Field(ge=0, le=MAX_BIGINT)])
+RESUME_FROM = {
+    "required": False,
+    "description": "Id of the last event the client has (a message's id, or the id of an "
+    "edit, deletion or rename): the events after it come first, then live ones. `0` replays "
+    "the chat from its first message; without it the feed starts with the next change.",
+    "schema": {"type": "integer", "minimum": 0, "maximum": MAX_BIGINT},
+}
+# One event as SSE parsers (and schemathesis) see it: the frame's fields as strings.
+SSE_EVENT = {
+    "type": "object",
+    "required": ["event", "data"],
+    "properties": {
+        "event": {"type": "string", "enum": [*EVENT_NAMES, "chat_deleted"]},
+        "id": {"type": "string", "description": "The event id (what Last-Event-ID sends back)."},
+        "data": {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "contentSchema": {
+                "anyOf": [MessagePublic, MessageDeletedData, ChatRenamedData, ChatDeletedData]
+            },
+            "description": "`message`, `message_edited`: the Message; `message_deleted`: its "
+            "id and chat_id; `chat_renamed`: chat_id and the new title; `chat_deleted`: the "
+            "chat's id.",
+        },
+    },
+}
+
+
+def _last_seen_id(raw: str | None, loc: list[str | int]) -> int | None:
+    """A client's last seen message id: None when not given (follow live from now), 0 to
+    replay the chat from its first message."""
+    if raw is None or not raw.strip():
+        return None
+    return parse_int(raw, loc, LAST_SEEN_ID)
+
+
+def _feed(request: web.Request, chat_id: int, last_id: int | None) -> ChatFeed:
+    return ChatFeed(request.app[HUB], request.app[DATA].events, chat_id, last_id)
+
+
+def _sse_frame(item: FeedItem) -> bytes:
+    if isinstance(item, KeepAlive):
+        return b": keep-alive\n\n"
+    if isinstance(item, ChatDeleted):
+        return b'event: chat_deleted\ndata: {"chat_id": %d}\n\n' % item.chat_id
+    data = json.dumps(item.data, ensure_ascii=False).encode()
+    return b"id: %d\nevent: %s\ndata: %s\n\n" % (item.id, item.event.encode(), data)
+
+
+@documented(
+    "follow_chat_events",
+    tags=["messages"],
+    summary="Follow a chat live: new, edited and deleted messages, renames (Server-Sent Events)",
+    description="A `text/event-stream` of frames, one per change, in commit order:\n\n"
+    '```\nid: 1017\nevent: message\ndata: {"id": 1017, "chat_id": 42, "text": "...", '
+    '"created_at": "2026-11-27T09:30:12.345678Z", "is_read": false, ...}\n\n```\n\n'
+    "`event` is `message` (a new one), `message_edited` (data: the Message), "
+    "`message_deleted` (data: its id and chat_id) or `chat_renamed` (data: chat_id and "
+    "title). `id` is the event id: a new message's is its id, every other change takes the "
+    "next one from the same sequence, so ids only grow. Reconnect with "
+    "`Last-Event-ID` (browsers' EventSource does it by itself) to get what was missed first. "
+    'A deleted chat ends the stream with `event: chat_deleted` and `data: {"chat_id": 42}`. '
+    "Comment lines (`: keep-alive`) keep idle streams open.",
+    parameters=[
+        path_id("chat_id", "Id of the chat to follow."),
+        {"in": "header", "name": "Last-Event-ID", **RESUME_FROM},
+    ],
+    responses={
+        200: {
+            "description": "An event stream; the schema describes one event",
+            "content": {"text/event-stream": {"schema": SSE_EVENT}},
+        },
+        **error_responses(404, 422, 503),
+    },
+)
+async def chat_events(request: web.Request) -> web.StreamResponse:
+    chat_id = path_int(request, "chat_id")
+    raw_last_id = request.headers.get("Last-Event-ID")
+    last_id = _last_seen_id(raw_last_id, ["header", "Last-Event-ID"])
+    async with _feed(request, chat_id, last_id) as chat_feed:
+        response = web.StreamResponse(
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        )
+        response.content_type = "text/event-stream"
+        try:
+            add_response_headers(request, response)
+            await response.prepare(request)
+            async for item in chat_feed.items():
+                await response.write(_sse_frame(item))
+        except ConnectionResetError:
+            # The client left (a closed tab): a normal end, logged with the status it was sent
+            # and how long it stayed.
+            pass
+        return response
+
+
+async def _until_closed(socket: web.WebSocketResponse) -> None:
+    """Reads (and ignores) what the client sends, so its close and pongs are handled."""
+    async for _ in socket:
+        pass
+
+
+@documented(
+    "follow_chat_socket",
+    tags=["messages"],
+    summary="Follow a chat live: new, edited and deleted messages, renames (WebSocket)",
+    description="After the upgrade, each change arrives as a text frame "
+    '`{"event": "message", "id": <event id>, "data": <Message>}` (events and data as on the '
+    "event stream); `last_event_id` (the id of the last event seen) sends what was missed "
+    "first. A browser page may connect from this site or "
+    "from one in CORS_ORIGINS; another `Origin` gets 403. A deleted chat sends "
+    '`{"event": "chat_deleted", "data": {"chat_id": <id>}}` and closes with 1000; a server '
+    "shutting down closes with 1001. What the client sends is ignored. Same feed as "
+    "`/chats/{chat_id}/events`.",
+    parameters=[
+        path_id("chat_id", "Id of the chat to follow."),
+        {"in": "query", "name": "last_event_id", **RESUME_FROM},
+    ],
+    responses={
+        101: {"description": "Switching to the WebSocket protocol"},
+        426: {
+            "description": "Not a WebSocket handshake",
+            "headers": {"Upgrade": {"schema": {"type": "string", "const": "websocket"}}},
+            **json_content(ErrorBody),
+        },
+        **error_responses(403, 404, 422, 503),
+    },
+)
+async def chat_socket(request: web.Request) -> web.StreamResponse:
+    check_origin(request, request.app[SETTINGS].cors_origins)
+    chat_id = path_int(request, "chat_id")
+    last_id = _last_seen_id(request.query.get("last_event_id"), ["query", "last_event_id"])
+    socket = web.WebSocketResponse(heartbeat=feed.HEARTBEAT_SECONDS)
+    code = WSCloseCode.GOING_AWAY  # unless the chat is deleted: the server is stopping
+    try:
+        async with _feed(request, chat_id, last_id) as chat_feed:  # 404 comes before 426
+            if not socket.can_prepare(request).ok:
+                raise web.HTTPUpgradeRequired(headers={"Upgrade": "websocket"})
+            add_response_headers(request, socket)
+            await socket.prepare(request)
+            reader = asyncio.create_task(_until_closed(socket))
+            try:
+                async for item in chat_feed.items():
+                    if reader.done():  # the client left
+                        break
+                    if isinstance(item, ChatDeleted):
+                        await socket.send_str(
+                            json.dumps({"event": "chat_deleted", "data": {"chat_id": chat_id}})
+                        )
+                        code = WSCloseCode.OK
+                        break
+                    if isinstance(item, FeedEvent):
+                        await socket.send_str(
+                            json.dumps(
+                                {"event": item.event, "id": item.id, "data": item.data},
+                                ensure_ascii=False,
+                            )
+                        )
+            finally:
+                reader.cancel()
+    finally:
+        # After leaving the feed: a closing handshake can wait for a peer that is gone.
+        if socket.prepared:
+            await socket.close(code=code)
+    return socket

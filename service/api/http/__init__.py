@@ -1,0 +1,1 @@
+"""What every request goes through: parsing, answers, middlewares, errors as JSON, routing."""

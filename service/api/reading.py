@@ -1,0 +1,109 @@
+"""Reading a chat's history: page through its messages (or search them), mark them read."""
+
+from aiohttp import web
+
+from service.api.appkeys import DATA, QUERY_MODELS
+from service.api.http.parsing import RequestValidationError, path_int, read_body, read_query
+from service.api.http.responses import conditional_json_response, json_response, next_page_link
+from service.api.openapi.annotations import (
+    ETAG_HEADER,
+    IF_NONE_MATCH,
+    LINK_HEADER,
+    NOT_MODIFIED,
+    documented,
+    error_responses,
+    json_body,
+    json_content,
+    path_id,
+)
+from service.api.search import search_page
+from service.domain.messages import MessageList, ReadMarked, ReadMarker
+from service.domain.params import MessagesPage
+from service.domain.problems import ValidationIssue
+
+
+@documented(
+    "list_messages",
+    tags=["messages"],
+    summary="List a chat's messages, newest first, or search them (q)",
+    description="Keyset paging with `before_id` (older) and `after_id` (newer), or `skip`; a "
+    "full page carries a `Link` header to the next one. With `q`, the chat's messages that "
+    "match it, as `GET /messages?q=` describes (each item also has `rank` and `snippet`; "
+    "paging by `cursor`, not by `skip`, `before_id` or `after_id`).",
+    parameters=[path_id("chat_id", "Id of the chat."), IF_NONE_MATCH],
+    query="messages_page",
+    responses={
+        200: {
+            "description": "One page of messages",
+            "headers": {**ETAG_HEADER, **LINK_HEADER},
+            **json_content(MessageList),
+        },
+        **NOT_MODIFIED,
+        **error_responses(404, 422, 503),
+    },
+)
+async def list_messages(request: web.Request) -> web.Response:
+    chat_id = path_int(request, "chat_id")
+    page = read_query(request, request.app[QUERY_MODELS].messages_page)
+    if page.q is not None:
+        _search_alone(page)
+        return await search_page(
+            request, q=page.q, cursor=page.cursor, limit=page.limit, in_chat=chat_id
+        )
+    messages = await request.app[DATA].messages.list_messages(
+        chat_id=chat_id,
+        skip=page.skip,
+        limit=page.limit,
+        before_id=page.before_id,
+        after_id=page.after_id,
+    )
+    link: dict[str, str] = {}
+    if len(messages.root) == page.limit:
+        # Newest first: catching up (after_id) continues after the newest message of the
+        # page; paging back continues before the oldest.
+        if page.after_id is not None:
+            bound = {} if page.before_id is None else {"before_id": page.before_id}
+            link = next_page_link(request, after_id=messages.root[0].id, **bound)
+        else:
+            link = next_page_link(request, before_id=messages.root[-1].id)
+    return conditional_json_response(request, messages, headers=link)
+
+
+def _search_alone(page: MessagesPage) -> None:
+    mixed = [
+        name
+        for name, value in (
+            ("skip", page.skip),
+            ("before_id", page.before_id),
+            ("after_id", page.after_id),
+        )
+        if value
+    ]
+    if mixed:
+        issue = ValidationIssue(
+            loc=["query", mixed[0]], msg="search pages by cursor; drop it or q", type="value_error"
+        )
+        raise RequestValidationError([issue])
+
+
+@documented(
+    "mark_read",
+    tags=["messages"],
+    summary="Mark a chat's messages up to an id as read",
+    description="Every message of the chat with an id up to `up_to_id` (inclusive) is marked "
+    "as read in one statement; ids need not exist. Marking again changes nothing.",
+    parameters=[path_id("chat_id", "Id of the chat.")],
+    requestBody=json_body(ReadMarker),
+    responses={
+        200: {
+            "description": "How many changed, and what is still unread",
+            **json_content(ReadMarked),
+        },
+        **error_responses(404, 413, 415, 422, 503),
+    },
+)
+async def mark_read(request: web.Request) -> web.Response:
+    chat_id = path_int(request, "chat_id")
+    body = await read_body(request, ReadMarker)
+    marked = await request.app[DATA].messages.mark_read(chat_id=chat_id, up_to_id=body.up_to_id)
+    return json_response(marked)

@@ -1,0 +1,1 @@
+"""Who may call what: scopes, API keys, JWT verification, rate limit budgets."""

@@ -1,0 +1,59 @@
+"""The event log and who follows what (sql/events/): what live feeds catch up from, and which
+chats' messages the database announces."""
+
+import asyncpg
+from pydantic import TypeAdapter
+
+from service.data.base import DataModule, can_exist, require_chat_id
+from service.data.sql import Queries
+from service.db.databases import Databases
+from service.domain.errors import ChatNotFound
+from service.domain.events import FeedEvent
+
+_EVENTS = TypeAdapter(list[FeedEvent])
+
+
+class Events(DataModule):
+    """Everything here runs on the primary: the log must not lag behind the notifications,
+    and chat_followers is the primary's."""
+
+    def __init__(self, databases: Databases, queries: Queries) -> None:
+        super().__init__(databases, queries)
+        self._sql = queries.events
+
+    async def listener_pid(self, connection: asyncpg.Connection) -> int:
+        """The backend pid of a LISTEN connection: its name in chat_followers."""
+        return int(await self._sql.listener_pid(connection))
+
+    async def follow_chat(self, *, chat_id: int, listener_pid: int) -> None:
+        require_chat_id(chat_id)
+        await self.databases.primary.run(
+            lambda db: self._sql.follow_chat(db, chat_id, listener_pid)
+        )
+
+    async def unfollow_chat(self, *, chat_id: int, listener_pid: int) -> None:
+        require_chat_id(chat_id)
+        await self.databases.primary.run(
+            lambda db: self._sql.unfollow_chat(db, chat_id, listener_pid)
+        )
+
+    async def forget_stale_followers(self) -> None:
+        await self.databases.primary.run(self._sql.forget_stale_followers)
+
+    async def newest_event(self, *, chat_id: int) -> int:
+        row = None
+        if can_exist(chat_id):
+            row = await self._write(self._sql.newest_chat_event, chat_id)
+        if row is None:
+            raise ChatNotFound(chat_id)
+        return int(row["newest"])
+
+    async def events_since(self, *, chat_id: int, after_id: int, limit: int) -> list[FeedEvent]:
+        """The chat's events after an event id, oldest first (a live feed's catch-up). Read on
+        the primary: a lagging replica could miss what the notifications already passed."""
+        document = None
+        if can_exist(chat_id):
+            document = await self._write(self._sql.list_chat_events, chat_id, after_id, limit)
+        if document is None:
+            raise ChatNotFound(chat_id)
+        return _EVENTS.validate_json(document)

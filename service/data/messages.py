@@ -1,0 +1,215 @@
+"""Messages (sql/messages/): post (once per Idempotency-Key, or in bulk), page through a chat,
+mark read, get, edit, delete, and full-text search."""
+
+import html
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+import asyncpg
+
+from service.data.base import DataModule, can_exist, require_chat_id
+from service.data.chats import Chats
+from service.data.sql import Queries
+from service.db.databases import Databases
+from service.domain.errors import (
+    AnchorNotFound,
+    ChatNotFound,
+    IdempotencyKeyReused,
+    MessageNotFound,
+    ReplyNotInChat,
+)
+from service.domain.messages import MessageList, MessagePublic, ReadMarked
+from service.domain.search import SearchHit
+
+
+def _message(row: Any) -> MessagePublic:
+    return MessagePublic(
+        id=row["id"],
+        chat_id=row["chat_id"],
+        text=row["text"],
+        created_at=row["created_at"],
+        is_read=row["is_read"],
+        author=row["author"],
+        edited_at=row["edited_at"],
+        reply_to=row["reply_to"],
+    )
+
+
+class Messages(DataModule):
+    def __init__(self, databases: Databases, queries: Queries, *, chats: Chats) -> None:
+        super().__init__(databases, queries)
+        self._sql = queries.messages
+        self._chats = chats
+
+    async def create_message(
+        self,
+        *,
+        chat_id: int,
+        text: str,
+        author: str | None = None,
+        reply_to: int | None = None,
+    ) -> MessagePublic:
+        require_chat_id(chat_id)
+        row = await self._write(self._sql.create_message, chat_id, text, author, reply_to)
+        if row is None:
+            await self._why_not_posted(chat_id, reply_to)
+        return _message(row)
+
+    async def _why_not_posted(self, chat_id: int, reply_to: int | None) -> NoReturn:
+        """No row: the chat does not exist (or a delete of it committed first), or reply_to
+        is not one of its messages."""
+        if reply_to is not None and await self._chats.exists(chat_id):
+            raise ReplyNotInChat(reply_to, chat_id)
+        raise ChatNotFound(chat_id)
+
+    async def create_message_once(
+        self,
+        *,
+        chat_id: int,
+        text: str,
+        key: str,
+        author: str | None = None,
+        reply_to: int | None = None,
+    ) -> tuple[MessagePublic, bool]:
+        """Posts a message under an Idempotency-Key; returns it and whether it was a replay of
+        an earlier post with the same key."""
+        require_chat_id(chat_id)
+        for attempt in (1, 2):
+            try:
+                row = await self._write(
+                    self._sql.create_message_once, chat_id, text, key, author, reply_to
+                )
+                break
+            except asyncpg.UniqueViolationError:
+                # Another first use of the key committed while this one ran: the retry sees it.
+                if attempt == 2:
+                    raise
+        if row is None:
+            await self._why_not_posted(chat_id, reply_to)
+        if not row["same_request"]:
+            raise IdempotencyKeyReused(key)
+        return _message(row), row["replayed"]
+
+    async def prune_idempotency_keys(self, *, older_than_hours: int) -> int:
+        return int(await self._write(self._sql.prune_idempotency_keys, older_than_hours))
+
+    async def create_messages(
+        self, *, chat_id: int, texts: Sequence[str], author: str | None = None
+    ) -> MessageList:
+        """Posts messages into one chat in one statement, all or nothing."""
+        require_chat_id(chat_id)
+        document = await self._write(self._sql.create_messages, chat_id, list(texts), author)
+        created = MessageList.model_validate_json(document)
+        if texts and not created.root:
+            raise ChatNotFound(chat_id)
+        return created
+
+    async def list_messages(
+        self,
+        *,
+        chat_id: int,
+        skip: int,
+        limit: int,
+        before_id: int | None = None,
+        after_id: int | None = None,
+    ) -> MessageList:
+        require_chat_id(chat_id)
+        sql = self._sql
+        if before_id is None and after_id is None:
+            document = await self._read(sql.list_messages, chat_id, skip, limit)
+            if document is None:
+                raise ChatNotFound(chat_id)
+            return MessageList.model_validate_json(document)
+
+        if before_id is not None and after_id is not None:
+            row = await self._read(
+                sql.list_messages_between, chat_id, after_id, before_id, skip, limit
+            )
+        elif before_id is not None:
+            row = await self._read(sql.list_messages_before, chat_id, before_id, skip, limit)
+        else:
+            row = await self._read(sql.list_messages_after, chat_id, after_id, skip, limit)
+        if row is None:
+            raise ChatNotFound(chat_id)
+        for name, anchor in (("after", after_id), ("before", before_id)):
+            if anchor is not None and not row[f"{name}_found"]:
+                raise AnchorNotFound(anchor, chat_id)
+        return MessageList.model_validate_json(row["messages"])
+
+    async def mark_read(self, *, chat_id: int, up_to_id: int) -> ReadMarked:
+        """Marks the chat's messages with ids up to up_to_id as read."""
+        require_chat_id(chat_id)
+
+        async def mark(db: asyncpg.Connection) -> Any:
+            # Two statements: mark_read alone would lock the chat while a post held it, then
+            # count the unread messages in a snapshot from before that post committed.
+            async with db.transaction():
+                await self._chats.lock(db, chat_id)
+                return await self._sql.mark_read(db, chat_id, up_to_id)
+
+        row = await self.databases.write(mark)
+        if row is None:
+            raise ChatNotFound(chat_id)
+        return ReadMarked(updated=row["updated"], unread_count=row["unread_count"])
+
+    async def get_message(self, *, message_id: int) -> MessagePublic:
+        if not can_exist(message_id):
+            raise MessageNotFound(message_id)
+        row = await self._read(self._sql.get_message, message_id)
+        if row is None:
+            raise MessageNotFound(message_id)
+        return _message(row)
+
+    async def message_owner(self, *, message_id: int) -> tuple[int, str | None]:
+        """The message's chat and author; MessageNotFound when there is no such message."""
+        row = None
+        if can_exist(message_id):
+            row = await self._write(self._sql.get_message_owner, message_id)
+        if row is None:
+            raise MessageNotFound(message_id)
+        return row["chat_id"], row["author"]
+
+    async def edit_message(self, *, message_id: int, text: str) -> MessagePublic:
+        row = None
+        if can_exist(message_id):
+            row = await self._write(self._sql.edit_message, message_id, text)
+        if row is None:
+            raise MessageNotFound(message_id)
+        return MessagePublic.model_validate(dict(row))
+
+    async def delete_message(self, *, message_id: int) -> None:
+        row = None
+        if can_exist(message_id):
+            row = await self._write(self._sql.delete_message, message_id)
+        if row is None:
+            raise MessageNotFound(message_id)
+
+    async def search(
+        self,
+        *,
+        tsquery: str | None,
+        chat_ids: list[int] | None,
+        after: tuple[float, int] | None,
+        limit: int,
+        in_chat: int | None = None,
+    ) -> list[SearchHit]:
+        """Hits in chat_ids (None: all); with in_chat, that chat's, and ChatNotFound when it
+        does not exist."""
+        if in_chat is not None:
+            chat_ids = [in_chat]
+            if not await self._chats.exists(in_chat):
+                raise ChatNotFound(in_chat)
+        if tsquery is None:  # the text had no word: nothing can match
+            return []
+        rank, after_id = after if after is not None else (None, None)
+        rows = await self._search(
+            self._sql.search_messages, tsquery, chat_ids, rank, after_id, limit
+        )
+        return [
+            SearchHit.model_validate({**row, "snippet": _marked(row["snippet"])}) for row in rows
+        ]
+
+
+def _marked(snippet: str) -> str:
+    """The database marks matches with chr(2)/chr(3): HTML-escape the text, then mark them."""
+    return html.escape(snippet, quote=False).replace("\x02", "<mark>").replace("\x03", "</mark>")

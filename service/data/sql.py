@@ -1,0 +1,97 @@
+"""Every statement in sql/, folder by folder: one annotation per file, so a call reads
+`queries.messages.create_message(...)` and names `sql/messages/create_message.sql`. Loading
+fails at start-up on a declared file that is missing, a malformed one, and one nothing declares."""
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from service.db.databases import HealthQueries
+from service.db.files import sql_dir
+from service.db.gate import SessionQueries
+from service.db.queries import Query, QueryFileError, QueryFolder
+from service.db.replicas import ReplicationQueries
+
+
+class ChatQueries(QueryFolder, folder="chats"):
+    chat_exists: Query
+    create_chat: Query
+    delete_chat: Query
+    get_chat_stats: Query
+    get_chat_with_messages: Query
+    insert_chats: Query
+    insert_missing_chats: Query
+    list_chats_backward: Query
+    list_chats_forward: Query
+    lock_chat: Query
+    rename_chat: Query
+    search_chats_backward: Query
+    search_chats_forward: Query
+
+
+class MessageQueries(QueryFolder, folder="messages"):
+    create_message: Query
+    create_message_once: Query
+    create_messages: Query
+    delete_message: Query
+    edit_message: Query
+    get_message: Query
+    get_message_owner: Query
+    list_messages: Query
+    list_messages_after: Query
+    list_messages_before: Query
+    list_messages_between: Query
+    mark_read: Query
+    prune_idempotency_keys: Query
+    search_messages: Query
+
+
+class EventQueries(QueryFolder, folder="events"):
+    follow_chat: Query
+    forget_stale_followers: Query
+    list_chat_events: Query
+    listener_pid: Query
+    newest_chat_event: Query
+    unfollow_chat: Query
+
+
+class KeyQueries(QueryFolder, folder="keys"):
+    create_api_key: Query
+    find_api_key: Query
+    list_api_keys: Query
+    revoke_api_key: Query
+    touch_api_key: Query
+
+
+@dataclass(frozen=True, slots=True)
+class Queries:
+    """All of sql/: the data modules' folders, and the database layer's own (service/db/)."""
+
+    chats: ChatQueries
+    messages: MessageQueries
+    events: EventQueries
+    keys: KeyQueries
+    health: HealthQueries
+    replication: ReplicationQueries
+    session: SessionQueries
+
+
+def load_queries(root: Path | None = None) -> Queries:
+    """Reads sql/ (or `root`) once; QueryFileError names the first file that is wrong."""
+    root = root or sql_dir()
+    folders = {field.name for field in fields(Queries)}  # each named as its folder
+    stray = sorted(
+        path.name
+        for path in root.iterdir()
+        if path.suffix == ".sql" or (path.is_dir() and path.name not in folders)
+    )
+    if stray:
+        raise QueryFileError(f"{root}: nothing calls {', '.join(stray)}")
+    return Queries(
+        chats=ChatQueries.load(root),
+        messages=MessageQueries.load(root),
+        events=EventQueries.load(root),
+        keys=KeyQueries.load(root),
+        health=HealthQueries.load(root),
+        replication=ReplicationQueries.load(root),
+        session=SessionQueries.load(root),
+    )

@@ -1,0 +1,1 @@
+"""The database layer: pools, fair turns, replicas, consistency, URLs, statements, migrations."""

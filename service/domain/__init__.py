@@ -1,0 +1,1 @@
+"""The models clients send and see, and the errors the data layer raises."""

@@ -1,0 +1,141 @@
+"""Domain errors raised by the data layer; the error middleware turns them into HTTP answers."""
+
+
+class DomainError(Exception):
+    """Base for errors a client can be told about; `code` is stable and machine-readable."""
+
+    code = "error"
+
+    def __init__(self, detail: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.headers = headers or {}
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class ChatNotFound(NotFound):
+    code = "chat_not_found"
+
+    def __init__(self, chat_id: int) -> None:
+        super().__init__(f"Chat with id={chat_id} not found")
+        self.chat_id = chat_id
+
+
+class MessageNotFound(NotFound):
+    code = "message_not_found"
+
+    def __init__(self, message_id: int) -> None:
+        super().__init__(f"Message with id={message_id} not found")
+        self.message_id = message_id
+
+
+class AnchorNotFound(NotFound):
+    """A keyset parameter (before_id/after_id) names no message of the chat being paged."""
+
+    code = "message_not_found"
+
+    def __init__(self, message_id: int, chat_id: int) -> None:
+        super().__init__(f"Message with id={message_id} not found in chat with id={chat_id}")
+        self.message_id = message_id
+        self.chat_id = chat_id
+
+
+class KeyNameTaken(DomainError):
+    code = "key_name_taken"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"An active key named {name!r} exists; revoke it first")
+
+
+class Unauthorized(DomainError):
+    """No credential, or one that does not verify (malformed, unknown, revoked, expired)."""
+
+    code = "unauthorized"
+
+    def __init__(self, detail: str, *, invalid: bool) -> None:
+        # RFC 6750: a bad token says error="invalid_token"; a missing one only names the scheme.
+        challenge = 'Bearer realm="chat-api"'
+        if invalid:
+            challenge += ', error="invalid_token"'
+        super().__init__(detail, {"WWW-Authenticate": challenge})
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+
+
+class MissingScope(Forbidden):
+    def __init__(self, scopes: tuple[str, ...]) -> None:
+        needed = " or ".join(repr(scope) for scope in scopes)
+        super().__init__(f"This needs the {needed} scope, which the credential does not have")
+        self.scopes = scopes
+
+
+class RateLimited(DomainError):
+    code = "rate_limited"
+
+    def __init__(self, headers: dict[str, str]) -> None:
+        super().__init__("Too many requests; retry after Retry-After seconds", headers)
+
+
+class OriginNotAllowed(Forbidden):
+    """A browser page from another site opened a WebSocket (CORS does not guard those)."""
+
+    code = "origin_not_allowed"
+
+    def __init__(self, origin: str) -> None:
+        super().__init__(f"Origin {origin!r} is not allowed (CORS_ORIGINS)")
+        self.origin = origin
+
+
+class InvalidInput(DomainError):
+    """Input that parsed but names something it may not: a 422 in the validation shape, at
+    `loc`."""
+
+    loc: tuple[str, str]
+
+
+class ReplyNotInChat(InvalidInput):
+    """reply_to names no message of the chat being posted into."""
+
+    code = "reply_not_in_chat"
+    loc = ("body", "reply_to")
+
+    def __init__(self, reply_to: int, chat_id: int) -> None:
+        super().__init__(f"Message with id={reply_to} is not a message of chat {chat_id}")
+        self.reply_to = reply_to
+
+
+class IdempotencyKeyReused(InvalidInput):
+    """An Idempotency-Key came back with a different request body."""
+
+    code = "idempotency_key_reused"
+    loc = ("header", "Idempotency-Key")
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"Idempotency-Key {key!r} was already used with a different request")
+        self.key = key
+
+
+class DatabaseUnavailable(DomainError):
+    code = "database_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__("Database unavailable")
+
+
+class DatabaseReadOnly(DatabaseUnavailable):
+    """A write reached a server that only reads: a hot standby (the URL points at a replica, or
+    a failover is under way) or a database with default_transaction_read_only."""
+
+    code = "database_read_only"
+
+    def __init__(self) -> None:
+        DomainError.__init__(
+            self,
+            "The database is read-only (a standby, or a failover in progress): "
+            "writes are refused; retry shortly",
+        )

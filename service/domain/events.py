@@ -1,0 +1,34 @@
+"""The data of live feed events."""
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class ChatDeletedData(BaseModel):
+    """The data of a live feed's `chat_deleted` event."""
+
+    chat_id: int = Field(examples=[42])
+
+
+class MessageDeletedData(BaseModel):
+    """The data of a live feed's `message_deleted` event."""
+
+    id: int = Field(examples=[1017])
+    chat_id: int = Field(examples=[42])
+
+
+class ChatRenamedData(BaseModel):
+    """The data of a live feed's `chat_renamed` event."""
+
+    chat_id: int = Field(examples=[42])
+    title: str = Field(examples=["Планы на выходные (перенесено)"])
+
+
+class FeedEvent(BaseModel):
+    """One event of a chat's feed: `message`, `message_edited`, `message_deleted` or
+    `chat_renamed`, with its event id (from the same sequence as message ids)."""
+
+    id: int
+    event: str
+    data: dict[str, Any]

@@ -1,0 +1,228 @@
+"""Query-parameter models: paging, search text, the latest messages, the statistics window.
+Bounds that come from the settings make their models per app (`page_query` and friends)."""
+
+import datetime as dt
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    create_model,
+    model_validator,
+)
+
+from service.domain.fields import MAX_BIGINT, TITLE_MAX_LENGTH, storable_in_postgres
+from service.domain.search import CURSOR_PATTERN, SearchWords
+
+# Query parameters. Bounds come from the settings, so the models are built once per app.
+CHATS_PAGE_MAX = 100
+
+
+class Page(BaseModel):
+    # Frozen: the model of an empty query string is shared (see parsing.read_query).
+    model_config = ConfigDict(frozen=True)
+
+    skip: int
+    limit: int
+    before_id: int | None = None
+    after_id: int | None = None
+
+
+P = TypeVar("P", bound=Page)
+
+
+class ChatsPage(Page):
+    q: str | None = None
+
+
+SearchText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=TITLE_MAX_LENGTH),
+    AfterValidator(storable_in_postgres),
+]
+
+
+class Latest(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    limit: int
+
+
+def _page_fields(*, default_limit: int, max_limit: int, order: str) -> dict[str, Any]:
+    return {
+        "skip": (int, Field(default=0, ge=0, le=MAX_BIGINT, description="Rows to skip.")),
+        "limit": (
+            int,
+            Field(default=default_limit, ge=1, le=max_limit, description="Page size."),
+        ),
+        "before_id": (
+            int | None,
+            Field(
+                default=None,
+                ge=1,
+                le=MAX_BIGINT,
+                description=f"Keyset paging: the page of items just before this id in {order}.",
+            ),
+        ),
+        "after_id": (
+            int | None,
+            Field(
+                default=None,
+                ge=1,
+                le=MAX_BIGINT,
+                description=f"Keyset paging: the items right after this id in {order}, "
+                "returned in the same order. With before_id too: the items between the two.",
+            ),
+        ),
+    }
+
+
+def page_query(
+    name: str, *, default_limit: int, max_limit: int, order: str, base: type[P]
+) -> type[P]:
+    fields = _page_fields(default_limit=default_limit, max_limit=max_limit, order=order)
+    return create_model(name, __base__=base, **fields)
+
+
+def latest_query(*, default_limit: int, max_limit: int) -> type[Latest]:
+    return create_model(
+        "LatestMessagesQuery",
+        __base__=Latest,
+        limit=(
+            int,
+            Field(
+                default=default_limit,
+                ge=1,
+                le=max_limit,
+                description="How many of the latest messages to return.",
+            ),
+        ),
+    )
+
+
+def chats_page_query(*, max_limit: int) -> type[ChatsPage]:
+    fields = _page_fields(default_limit=max_limit, max_limit=max_limit, order="creation order")
+    search = Field(
+        default=None,
+        description="Only chats whose title contains this text, ignoring case "
+        "(1-200 characters; % and _ match literally).",
+        examples=["рабочий"],
+    )
+    return create_model(
+        "ChatsPageQuery", __base__=ChatsPage, q=(SearchText | None, search), **fields
+    )
+
+
+def _as_utc_bound(value: dt.date | datetime | None, *, end: bool) -> datetime | None:
+    """A date means the whole UTC day: from its midnight, or (as an end) up to the next one."""
+    if value is None or isinstance(value, datetime):
+        return value.replace(tzinfo=value.tzinfo or dt.UTC) if value else None
+    day = value + dt.timedelta(days=1) if end else value
+    return datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def _iso_date_or_time(value: object) -> object:
+    """Only ISO 8601 text: pydantic would also read numbers as Unix timestamps."""
+    if not isinstance(value, str):
+        return value
+    try:
+        if len(value) == len("YYYY-MM-DD"):
+            return dt.date.fromisoformat(value)
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("must be an ISO 8601 date (YYYY-MM-DD) or date-time") from None
+
+
+# A plain YYYY-MM-DD is a whole UTC day; anything with a time of day is that instant.
+DateOrTime = Annotated[
+    dt.date | datetime,
+    # "smart": a datetime stays a datetime (left_to_right made a midnight one a whole day).
+    Field(union_mode="smart"),
+    BeforeValidator(_iso_date_or_time),
+]
+
+
+class StatsQuery(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    start_date: DateOrTime | None = Field(
+        default=None,
+        description="From this time (ISO 8601) or the start of this UTC day (YYYY-MM-DD).",
+    )
+    end_date: DateOrTime | None = Field(
+        default=None,
+        description="Before this time, or up to the end of this UTC day (YYYY-MM-DD).",
+    )
+
+    @property
+    def start(self) -> datetime | None:
+        return _as_utc_bound(self.start_date, end=False)
+
+    @property
+    def end(self) -> datetime | None:
+        return _as_utc_bound(self.end_date, end=True)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "StatsQuery":
+        if self.start is not None and self.end is not None and self.start > self.end:
+            raise ValueError("start_date must not be after end_date")
+        return self
+
+
+Q_DESCRIPTION = (
+    'Words to find (Russian and English word forms match), "quoted phrases", and word* for '
+    "a prefix; 1-200 characters."
+)
+CURSOR_DESCRIPTION = "Search pages: where the next page starts (copy it from the `Link` header)."
+SEARCH_PAGE_MAX = 100
+
+
+class SearchQuery(BaseModel):
+    """GET /messages: the search across chats (chat_id, repeatable, is read on its own)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    q: SearchWords = Field(description=Q_DESCRIPTION, examples=["рабочие встречи"])
+    cursor: str | None = Field(default=None, pattern=CURSOR_PATTERN, description=CURSOR_DESCRIPTION)
+    limit: int = Field(default=20, ge=1, le=SEARCH_PAGE_MAX, description="Page size.")
+
+
+class MessagesPage(Page):
+    """A chat's messages, or with q, the chat's messages that match it."""
+
+    q: SearchWords | None = Field(
+        default=None, description=Q_DESCRIPTION + " With q, the list is ranked search hits."
+    )
+    cursor: str | None = Field(default=None, pattern=CURSOR_PATTERN, description=CURSOR_DESCRIPTION)
+
+
+@dataclass(frozen=True, slots=True)
+class QueryModels:
+    """Query-parameter models whose bounds come from the settings."""
+
+    chats_page: type[ChatsPage]
+    messages_page: type[MessagesPage]
+    latest_messages: type[Latest]
+    stats: type[StatsQuery] = StatsQuery
+    search: type[SearchQuery] = SearchQuery
+
+
+def query_models(*, default_messages: int, max_messages: int) -> QueryModels:
+    """The models for the messages limits the settings give (DEFAULT_/MAX_MESSAGES_LIMIT)."""
+    return QueryModels(
+        chats_page=chats_page_query(max_limit=CHATS_PAGE_MAX),
+        messages_page=page_query(
+            "MessagesPageQuery",
+            default_limit=min(100, max_messages),
+            max_limit=max_messages,
+            order="newest-first order",
+            base=MessagesPage,
+        ),
+        latest_messages=latest_query(default_limit=default_messages, max_limit=max_messages),
+    )

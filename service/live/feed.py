@@ -1,0 +1,120 @@
+"""One chat followed live, for the SSE and WebSocket views alike: what the client missed,
+from the database (new messages, edits, deletions, renames), then what this process hears
+from LISTEN/NOTIFY."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from types import TracebackType
+from typing import Self
+
+from service.data.events import Events
+from service.db import consistency
+from service.domain.errors import ChatNotFound
+from service.domain.events import FeedEvent
+from service.domain.messages import MessagePublic
+from service.live.hub import ChatDeleted, EventHub, NewMessage, Resync
+
+HEARTBEAT_SECONDS = 15.0
+CATCH_UP_PAGE = 100
+
+
+class KeepAlive:
+    """Nothing happened for HEARTBEAT_SECONDS: a chance to prove the client is still there."""
+
+
+FeedItem = FeedEvent | ChatDeleted | KeepAlive
+
+
+def message_event(message: MessagePublic) -> FeedEvent:
+    return FeedEvent(id=message.id, event="message", data=message.model_dump(mode="json"))
+
+
+class ChatFeed:
+    """Follows a chat from entering to leaving: `items()` yields its events after last_id
+    (those missed first, page by page from the database, then live ones, each once, in event
+    id order), a ChatDeleted that ends it, and a KeepAlive whenever it has been quiet. last_id
+    None follows from now on; 0 replays the chat from its first message. Entering raises
+    ChatNotFound before anything is sent, so the client still gets a plain 404."""
+
+    def __init__(self, hub: EventHub, events: Events, chat_id: int, last_id: int | None) -> None:
+        # Feeds read the primary: a catch-up from a lagging replica could miss a message the
+        # live notifications have already passed.
+        consistency.current.set(None)
+        self._hub, self._events = hub, events
+        self._chat_id, self._resume_from = chat_id, last_id
+
+    async def __aenter__(self) -> Self:
+        # Following starts before catching up, so nothing falls in between.
+        self._queue = await self._hub.follow(self._events, self._chat_id)
+        try:
+            if self._resume_from is None:
+                # Live from here on: a catch-up after a lost listener starts at this event.
+                self._last_id = await self._events.newest_event(chat_id=self._chat_id)
+                self._first_page: list[FeedEvent] = []
+            else:
+                self._last_id = self._resume_from
+                self._first_page = await self._page()
+        except BaseException:
+            await self._leave()
+            raise
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self._leave()
+
+    async def _leave(self) -> None:
+        await self._hub.leave(self._events, self._chat_id, self._queue)
+
+    async def _page(self) -> list[FeedEvent]:
+        return await self._events.events_since(
+            chat_id=self._chat_id, after_id=self._last_id, limit=CATCH_UP_PAGE
+        )
+
+    async def _catch_up(self, page: list[FeedEvent] | None) -> AsyncIterator[FeedItem]:
+        """This page (or the next one from the database), then the following ones until one
+        is not full; a ChatDeleted when the chat is gone meanwhile."""
+        while True:
+            if page is None:
+                try:
+                    page = await self._page()
+                except ChatNotFound:
+                    yield ChatDeleted(self._chat_id)
+                    return
+            for event in self._new(page):
+                yield event
+            if len(page) < CATCH_UP_PAGE:
+                return
+            page = None
+
+    def _new(self, events: list[FeedEvent]) -> list[FeedEvent]:
+        fresh = [event for event in events if event.id > self._last_id]
+        if fresh:
+            self._last_id = fresh[-1].id
+        return fresh
+
+    async def items(self) -> AsyncIterator[FeedItem]:
+        async for item in self._catch_up(self._first_page):
+            yield item
+            if isinstance(item, ChatDeleted):
+                return
+        while True:
+            try:
+                event = await asyncio.wait_for(self._queue.get(), HEARTBEAT_SECONDS)
+            except TimeoutError:
+                yield KeepAlive()
+                continue
+            if event is None:  # the process is shutting down
+                return
+            if isinstance(event, ChatDeleted):
+                yield event
+                return
+            if isinstance(event, Resync):
+                async for item in self._catch_up(None):
+                    yield item
+                    if isinstance(item, ChatDeleted):
+                        return
+            elif isinstance(event, NewMessage):
+                for fresh in self._new([message_event(event.message)]):
+                    yield fresh

@@ -1,0 +1,80 @@
+"""The one LISTEN connection of each process, on the `chat_events` channel (fed by the
+triggers of migration 0004): it reconnects by itself, and after a reconnect tells every
+subscriber to catch up from the database."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import asyncpg
+
+from service.data.layer import DataLayer
+from service.db.dsn import asyncpg_dsn
+from service.domain.errors import DomainError
+from service.live.hub import EventHub, Resync
+from service.settings import Settings
+
+logger = logging.getLogger("chat_api.events")
+
+CHANNEL = "chat_events"
+RECONNECT_SECONDS = 1.0
+# A listener that keeps failing (a standby, a database that is away) retries less and less
+# often, and says so once rather than every second.
+RECONNECT_MAX_SECONDS = 30.0
+
+
+async def _listen(settings: Settings, data: DataLayer, hub: EventHub) -> None:
+    dsn = asyncpg_dsn(settings.listen_url)
+    first, failures = True, 0
+    while True:
+        connection: asyncpg.Connection | None = None
+        try:
+            connection = await asyncpg.connect(
+                dsn,
+                timeout=settings.db_connect_timeout,
+                server_settings={"application_name": settings.app_name},
+            )
+            lost = asyncio.Event()
+            connection.add_termination_listener(lambda _connection, event=lost: event.set())
+            await connection.add_listener(CHANNEL, lambda *args: hub.notify(args[-1]))
+            await hub.register(data.events, await data.events.listener_pid(connection))
+            if failures:
+                logger.info("event listener is back after %d failed attempt(s)", failures)
+            if not first:
+                hub.broadcast(Resync())
+            first, failures = False, 0
+            await lost.wait()
+        except (
+            OSError,
+            TimeoutError,
+            asyncpg.PostgresError,
+            asyncpg.InterfaceError,
+            DomainError,
+        ) as exc:
+            failures += 1
+            level = logging.WARNING if failures == 1 else logging.DEBUG
+            logger.log(level, "event listener lost the database (retrying quietly): %r", exc)
+        finally:
+            hub.listener_pid = None
+            if connection is not None and not connection.is_closed():
+                await connection.close()
+        await asyncio.sleep(
+            min(RECONNECT_SECONDS * 2 ** max(failures - 1, 0), RECONNECT_MAX_SECONDS)
+        )
+
+
+@contextlib.asynccontextmanager
+async def listening(settings: Settings, data: DataLayer) -> AsyncIterator[EventHub]:
+    """This process's hub, with its LISTEN connection and dispatcher running while open."""
+    hub = EventHub()
+    tasks = [
+        asyncio.create_task(_listen(settings, data, hub)),
+        asyncio.create_task(hub.dispatch(data.messages)),
+    ]
+    try:
+        yield hub
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

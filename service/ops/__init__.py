@@ -1,0 +1,1 @@
+"""Running the service: the chat-api command, the server, seeding."""

@@ -1,1 +1,0 @@
-"""HTTP handlers: parse the request, call the store, shape the answer. No SQL here."""
