@@ -15,14 +15,13 @@ from collections.abc import AsyncIterator
 import asyncpg
 from aiohttp import web
 
-from service.dsn import asyncpg_dsn
-from service.queries import load_queries
-from service.resources import sql_dir
-from service.server import serve
+from service.data.sql import load_queries
+from service.db.dsn import asyncpg_dsn
+from service.ops.server import serve
 from service.settings import Settings, load_settings
 
 POOL = web.AppKey("pool", asyncpg.Pool)
-QUERIES = load_queries(sql_dir())
+QUERIES = load_queries()
 LATEST = 20
 POOL_SIZE = 10  # the service's DB_POOL_MAX_SIZE default
 
@@ -33,14 +32,14 @@ async def ok(request: web.Request) -> web.Response:
 
 async def open_chat(request: web.Request) -> web.Response:
     chat_id = int(request.match_info["chat_id"])
-    document = await QUERIES.get_chat_with_messages(request.app[POOL], chat_id, LATEST)
+    document = await QUERIES.chats.get_chat_with_messages(request.app[POOL], chat_id, LATEST)
     return web.Response(body=document.encode(), content_type="application/json")
 
 
 async def post_message(request: web.Request) -> web.Response:
     text = json.loads(await request.read())["text"]
     chat_id = int(request.match_info["chat_id"])
-    row = await QUERIES.create_message(request.app[POOL], chat_id, text, None, None)
+    row = await QUERIES.messages.create_message(request.app[POOL], chat_id, text, None, None)
     message = {**row, "created_at": row["created_at"].isoformat()}
     return web.json_response(message, status=201)
 

@@ -14,8 +14,9 @@ from typing import Annotated
 import asyncpg
 from fastapi import FastAPI, HTTPException, Query, Request
 
-from service.models import ChatWithMessages, MessageCreate, MessagePublic
-from service.resources import sql_dir
+from service.db.files import sql_dir
+from service.domain.chats import ChatWithMessages
+from service.domain.messages import MessageCreate, MessagePublic
 
 GET_CHAT = (sql_dir() / "chats" / "get_chat_with_messages.sql").read_text()
 CREATE_MESSAGE = (sql_dir() / "messages" / "create_message.sql").read_text()
