@@ -6,20 +6,29 @@ from typing import Any
 
 import asyncpg
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient
 
 from service.app import create_app
-from service.appkeys import QUERIES
-from service.migrations import apply_migrations
-from service.queries import Queries, load_queries
-from service.resources import sql_dir
+from service.data.sql import Queries, load_queries
+from service.db.migrations import apply_migrations
 from service.settings import Settings
-from tests import postgres
-from tests.live import free_port, start_service, stop
+from tests.support import postgres
+from tests.support.api import Client
+from tests.support.live import free_port, start_service, stop
+from tests.support.paths import TEST_SQL
+from tests.support.sql import Statements
 
-Client = TestClient[web.Request, web.Application]
-MakeClient = Callable[..., Awaitable[Client]]
+# Folders whose every test starts a real program beside the service (docs/testing.md).
+COMPONENT_FOLDERS = {"topology", "clients"}
+# Fixtures that start the service as processes of its own.
+PROCESS_FIXTURES = {"live_server", "two_servers"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks by where a test lives and what it starts, so `-m "not component"` needs no list."""
+    for item in items:
+        folder = item.path.parent.name
+        if folder in COMPONENT_FOLDERS or PROCESS_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.component)
 
 
 @pytest.fixture(scope="session")
@@ -36,12 +45,21 @@ def template_database(pg_server: str) -> Iterator[str]:
     asyncio.run(postgres.drop_database(pg_server, name))
 
 
+@pytest.fixture(scope="session")
+def fresh_databases(pg_server: str, template_database: str) -> Iterator[postgres.DatabaseSupply]:
+    supply = postgres.DatabaseSupply(pg_server, template_database)
+    yield supply
+    supply.close()
+
+
 @pytest.fixture
-async def database_url(pg_server: str, template_database: str) -> AsyncIterator[str]:
-    name = postgres.unique_name("chat_api_test")
-    await postgres.create_database(pg_server, name, template=template_database)
+async def database_url(
+    pg_server: str, fresh_databases: postgres.DatabaseSupply
+) -> AsyncIterator[str]:
+    """A database of this test's own, with every migration applied."""
+    name = await asyncio.to_thread(fresh_databases.take)
     yield postgres.database_url(pg_server, name)
-    await postgres.drop_database(pg_server, name)
+    fresh_databases.give_back(name)
 
 
 @pytest.fixture
@@ -85,32 +103,10 @@ def live_server(database_url: str, tmp_path: Path) -> Iterator[tuple[str, Popen[
 @pytest.fixture(scope="session")
 def app_queries() -> Queries:
     """The service's own statements (sql/)."""
-    return load_queries(sql_dir())
+    return load_queries()
 
 
 @pytest.fixture(scope="session")
-def test_queries() -> Queries:
+def test_queries() -> Statements:
     """Statements the tests use to look behind the API (tests/sql/)."""
-    return load_queries(Path(__file__).parent / "sql")
-
-
-async def create_chat(client: Client, title: str = "chat") -> dict[str, Any]:
-    response = await client.post("/chats", json={"title": title})
-    assert response.status == 201, await response.text()
-    return dict(await response.json())
-
-
-async def post_message(client: Client, chat_id: int, text: str = "hi") -> dict[str, Any]:
-    response = await client.post(f"/chats/{chat_id}/messages", json={"text": text})
-    assert response.status == 201, await response.text()
-    return dict(await response.json())
-
-
-def slow_health_check(client: Client, monkeypatch: pytest.MonkeyPatch, queries: Queries) -> None:
-    """Makes the query behind /health/db take a second, to run into statement_timeout."""
-    app_queries = client.app[QUERIES]
-    monkeypatch.setattr(
-        app_queries,
-        "_queries",
-        {**dict(app_queries.items()), "database_state": queries.slow_database_state},
-    )
+    return Statements(TEST_SQL)

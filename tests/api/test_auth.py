@@ -17,15 +17,21 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from service.apikeys import SCOPES, ApiKeys
-from service.appkeys import STORE
-from service.auth import AUTHENTICATOR
-from service.queries import load_queries
-from tests.conftest import Client, MakeClient, create_chat, post_message
+from service.api.appkeys import AUTHENTICATOR, DATA
+from service.auth.keys import SCOPES, ApiKeys
+from tests.support.api import (
+    AUDIENCE,
+    ISSUER,
+    Client,
+    MakeClient,
+    bearer,
+    create_chat,
+    post_message,
+)
+from tests.support.paths import TEST_SQL
+from tests.support.sql import Statements
 
-TEST_QUERIES = load_queries(Path(__file__).parent / "sql")
-ISSUER = "https://idp.example/realms/chat"
-AUDIENCE = "chat-api"
+TEST_QUERIES = Statements(TEST_SQL)
 # A body each operation accepts; a new operation that takes one must be added here.
 BODIES: dict[str, Any] = {
     "create_chat": {"title": "t"},
@@ -66,8 +72,17 @@ def operations(document: dict[str, Any]) -> list[Operation]:
     return found
 
 
+# The headers of one case, made when its request is made: a token stamped with the time when
+# the table was built could expire while a slow machine walks the table.
+Headers = Callable[[], dict[str, str]]
+
+
+def fixed(headers: dict[str, str]) -> Headers:
+    return lambda: headers
+
+
 async def call(
-    secured: Client, setup: Client, op: Operation, headers: dict[str, str], owner: str
+    secured: Client, setup: Client, op: Operation, make_headers: Headers, owner: str
 ) -> int:
     """Makes the operation's request with these headers; returns the status. Its chat and
     message are made through `setup`, a client of the same database without authentication,
@@ -75,10 +90,11 @@ async def call(
     chat = await create_chat(setup)
     message = await post_message(setup, chat["id"])
     if op.id in AUTHOR_ONLY:
-        await setup.app[STORE].databases.write(
+        await setup.app[DATA].databases.write(
             lambda db: TEST_QUERIES.set_message_author(db, message["id"], owner)
         )
     path = op.path.format(chat_id=chat["id"], message_id=message["id"])
+    headers = make_headers()
     if op.id == "follow_chat_socket":
         try:
             socket = await secured.ws_connect(path, headers=headers)
@@ -97,11 +113,7 @@ async def call(
         return answer.status
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-Cases = Callable[[Operation], list[tuple[str, dict[str, str], int]]]
+Cases = Callable[[Operation], list[tuple[str, Headers, int]]]
 
 
 async def check_table(
@@ -145,18 +157,21 @@ async def test_every_operation_with_every_kind_of_api_key(
     assert await keys.revoke("revoked")
     unknown = "chat_0123456789ab_" + "A" * 43
 
-    def cases(op: Operation) -> list[tuple[str, dict[str, str], int]]:
+    def cases(op: Operation) -> list[tuple[str, Headers, int]]:
         if op.scope is None:
-            return [("no credential", {}, op.success), ("unknown key", bearer(unknown), op.success)]
+            return [
+                ("no credential", fixed({}), op.success),
+                ("unknown key", fixed(bearer(unknown)), op.success),
+            ]
         return [
-            ("no credential", {}, 401),
-            ("an empty bearer", {"Authorization": "Bearer "}, 401),
-            ("another scheme", {"Authorization": f"Basic {only[op.scope]}"}, 401),
-            ("a malformed token", bearer("chat_nope"), 401),
-            ("an unknown key", bearer(unknown), 401),
-            ("a revoked key", bearer(revoked), 401),
-            ("the wrong scope", bearer(all_but[op.accepted]), 403),
-            ("the right scope", bearer(only[op.scope]), op.success),
+            ("no credential", fixed({}), 401),
+            ("an empty bearer", fixed({"Authorization": "Bearer "}), 401),
+            ("another scheme", fixed({"Authorization": f"Basic {only[op.scope]}"}), 401),
+            ("a malformed token", fixed(bearer("chat_nope")), 401),
+            ("an unknown key", fixed(bearer(unknown)), 401),
+            ("a revoked key", fixed(bearer(revoked)), 401),
+            ("the wrong scope", fixed(bearer(all_but[op.accepted])), 403),
+            ("the right scope", fixed(bearer(only[op.scope])), op.success),
         ]
 
     await check_table(secured, open_client, cases, lambda op: f"only-{op.scope}")
@@ -203,37 +218,44 @@ async def test_every_operation_with_every_kind_of_jwt(
         jwt_leeway=10,
     )
     open_client = await make_client()
-    now = int(time.time())
+    another_key = _rsa_pair()[0]
 
-    def claims(scopes: list[str], **changes: Any) -> dict[str, Any]:
+    def claims(scopes: list[str], **offsets: int) -> dict[str, Any]:
+        """Claims as of now: `exp`/`nbf` given as seconds from now, so every token is stamped
+        at the moment its request is made."""
+        now = int(time.time())
         base = {"sub": "alice", "iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 300}
-        return {**base, "scope": " ".join(scopes), **changes}
+        return {**base, "scope": " ".join(scopes), **{k: now + v for k, v in offsets.items()}}
 
-    def signed(payload: dict[str, Any]) -> dict[str, str]:
-        return bearer(jwt.encode(payload, private, algorithm="RS256"))
+    def token(make_claims: Callable[[], dict[str, Any]], key: Any = private) -> Headers:
+        return lambda: bearer(jwt.encode(make_claims(), key, algorithm="RS256"))
 
-    def cases(op: Operation) -> list[tuple[str, dict[str, str], int]]:
+    def cases(op: Operation) -> list[tuple[str, Headers, int]]:
         if op.scope is None:
-            return [("no credential", {}, op.success)]
+            return [("no credential", fixed({}), op.success)]
         right, others = [op.scope], [s for s in SCOPES if s not in op.accepted]
         return [
-            ("no credential", {}, 401),
-            ("expired", signed(claims(right, exp=now - 60)), 401),
-            ("not yet valid", signed(claims(right, nbf=now + 120)), 401),
-            ("wrong issuer", signed(claims(right, iss="https://evil.example")), 401),
-            ("wrong audience", signed(claims(right, aud="another-api")), 401),
-            ("no audience", signed({k: v for k, v in claims(right).items() if k != "aud"}), 401),
-            ("alg none", bearer(_unsigned(claims(right))), 401),
+            ("no credential", fixed({}), 401),
+            ("expired", token(lambda: claims(right, exp=-60)), 401),
+            ("not yet valid", token(lambda: claims(right, nbf=120)), 401),
+            ("wrong issuer", token(lambda: {**claims(right), "iss": "https://evil.example"}), 401),
+            ("wrong audience", token(lambda: {**claims(right), "aud": "another-api"}), 401),
             (
-                "HS256 with the public key",
-                bearer(_hs256_with_public_key(claims(right), public)),
+                "no audience",
+                token(lambda: {k: v for k, v in claims(right).items() if k != "aud"}),
                 401,
             ),
-            ("another key", bearer(jwt.encode(claims(right), _rsa_pair()[0], "RS256")), 401),
-            ("the wrong scope", signed(claims(others)), 403),
-            ("the right scope", signed(claims(right)), op.success),
-            ("the right scope in scp", signed({**claims([]), "scp": right}), op.success),
-            ("expired within the leeway", signed(claims(right, exp=now - 5)), op.success),
+            ("alg none", lambda: bearer(_unsigned(claims(right))), 401),
+            (
+                "HS256 with the public key",
+                lambda: bearer(_hs256_with_public_key(claims(right), public)),
+                401,
+            ),
+            ("another key", token(lambda: claims(right), another_key), 401),
+            ("the wrong scope", token(lambda: claims(others)), 403),
+            ("the right scope", token(lambda: claims(right)), op.success),
+            ("the right scope in scp", token(lambda: {**claims([]), "scp": right}), op.success),
+            ("expired within the leeway", token(lambda: claims(right, exp=-5)), op.success),
         ]
 
     await check_table(secured, open_client, cases, lambda op: "alice")

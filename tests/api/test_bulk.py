@@ -4,12 +4,12 @@ import asyncio
 
 import asyncpg
 
-from service.queries import Queries
-from tests.conftest import Client, create_chat, post_message
+from tests.support.api import Client, create_chat, post_message
+from tests.support.sql import Statements
 
 
 async def test_bulk_creates_all_in_order_and_counts(
-    client: Client, db: asyncpg.Connection, test_queries: Queries
+    client: Client, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     chat = await create_chat(client)
     await post_message(client, chat["id"], "before")
@@ -29,7 +29,7 @@ async def test_bulk_creates_all_in_order_and_counts(
 
 
 async def test_one_bad_item_stores_nothing_and_names_the_item(
-    client: Client, db: asyncpg.Connection, test_queries: Queries
+    client: Client, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     chat = await create_chat(client)
     items = [{"text": "fine"}] * 3 + [{"text": "   "}] + [{"text": "fine"}]
@@ -53,7 +53,7 @@ async def test_bulk_limits_and_missing_chat(client: Client) -> None:
 
 
 async def test_bulk_and_single_posts_at_once_keep_count_exact(
-    client: Client, db: asyncpg.Connection, test_queries: Queries
+    client: Client, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     chat = await create_chat(client)
     url = f"/chats/{chat['id']}/messages"

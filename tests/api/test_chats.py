@@ -5,8 +5,8 @@ from datetime import datetime
 import asyncpg
 import pytest
 
-from service.queries import Queries
-from tests.conftest import Client, create_chat, post_message
+from tests.support.api import Client, create_chat, post_message
+from tests.support.sql import Statements
 
 
 def assert_utc_iso(value: str) -> None:
@@ -180,7 +180,7 @@ async def test_missing_chat_is_404_naming_the_id(client: Client) -> None:
 
 
 async def test_delete_chat_cascades_to_messages(
-    client: Client, db: asyncpg.Connection, test_queries: Queries
+    client: Client, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     chat = await create_chat(client)
     message = await post_message(client, chat["id"])

@@ -4,12 +4,12 @@ import asyncio
 
 import asyncpg
 
-from service.queries import Queries
-from tests.conftest import Client, create_chat
+from tests.support.api import Client, create_chat
+from tests.support.sql import Statements
 
 
 async def test_fifty_concurrent_posts_are_all_counted(
-    client: Client, db: asyncpg.Connection, test_queries: Queries
+    client: Client, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     chat = await create_chat(client)
     responses = await asyncio.gather(
@@ -25,7 +25,7 @@ async def test_fifty_concurrent_posts_are_all_counted(
 
 
 async def test_deleting_a_chat_while_others_post_leaves_nothing_behind(
-    client: Client, db: asyncpg.Connection, test_queries: Queries
+    client: Client, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     chat = await create_chat(client)
     url = f"/chats/{chat['id']}/messages"
@@ -57,7 +57,7 @@ async def test_deleting_a_chat_while_others_post_leaves_nothing_behind(
 
 
 async def test_counts_stay_exact_across_chats_under_concurrency(
-    client: Client, db: asyncpg.Connection, test_queries: Queries
+    client: Client, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     chats = [await create_chat(client, f"c{n}") for n in range(5)]
     await asyncio.gather(

@@ -2,7 +2,7 @@
 
 import re
 
-from tests.conftest import Client, create_chat, post_message
+from tests.support.api import Client, create_chat, post_message
 
 
 def next_link(response_headers: object) -> str | None:

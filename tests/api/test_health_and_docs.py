@@ -9,18 +9,17 @@ from importlib.metadata import version
 import pytest
 from openapi_spec_validator import validate
 
-from service.databases import Databases
-from service.store import Store
-from tests.conftest import Client
+from service.db.databases import Databases
+from tests.support.api import Client
 
 MakeClient = Callable[..., Awaitable[Client]]
 
 
 async def test_health_needs_no_database(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
-    async def unreachable(self: Store) -> None:
+    async def unreachable(self: Databases) -> None:
         raise AssertionError("GET /health must not touch the database")
 
-    monkeypatch.setattr(Store, "ping", unreachable)
+    monkeypatch.setattr(Databases, "ping", unreachable)
     response = await client.get("/health")
     assert response.status == 200
     assert await response.json() == {"status": "ok"}

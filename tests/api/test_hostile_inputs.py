@@ -7,8 +7,8 @@ from typing import Any
 import asyncpg
 import pytest
 
-from service.queries import Queries
-from tests.conftest import Client, create_chat, post_message
+from tests.support.api import Client, create_chat, post_message
+from tests.support.sql import Statements
 
 JSON = {"Content-Type": "application/json"}
 DEEP = 100_000
@@ -43,7 +43,7 @@ BODY_CASES = [
 async def test_hostile_bodies(
     client: Client,
     db: asyncpg.Connection,
-    test_queries: Queries,
+    test_queries: Statements,
     case: str,
     body: bytes,
     status: int,

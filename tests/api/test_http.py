@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from service.store import Store
-from tests.conftest import Client, create_chat, post_message
+from service.data.chats import Chats
+from tests.support.api import Client, create_chat, post_message
 
 MakeClient = Callable[..., Awaitable[Client]]
 
@@ -161,10 +161,10 @@ async def test_unsafe_request_id_is_replaced(client: Client, bad: str) -> None:
 async def test_unexpected_failure_is_opaque_500_and_logged(
     client: Client, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async def explode(self: Store, **kwargs: Any) -> None:
+    async def explode(self: Chats, **kwargs: Any) -> None:
         raise RuntimeError("secret internals: SELECT password FROM users")
 
-    monkeypatch.setattr(Store, "list_chats", explode)
+    monkeypatch.setattr(Chats, "list_chats", explode)
     with caplog.at_level(logging.ERROR):
         response = await client.get("/chats", headers={"X-Request-ID": "trace-me"})
     assert response.status == 500

@@ -7,9 +7,9 @@ from typing import Any
 import asyncpg
 import pytest
 
-from service.cli import main
-from service.queries import Queries
-from tests.conftest import Client, create_chat
+from service.ops.cli import main
+from tests.support.api import Client, create_chat
+from tests.support.sql import Statements
 
 
 async def post(client: Client, chat_id: int, text: str, key: str) -> tuple[int, Any, str]:
@@ -20,7 +20,7 @@ async def post(client: Client, chat_id: int, text: str, key: str) -> tuple[int, 
 
 
 async def test_retry_returns_the_original_answer_and_creates_nothing(
-    client: Client, db: asyncpg.Connection, test_queries: Queries
+    client: Client, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     chat = await create_chat(client)
     first = await post(client, chat["id"], "pay the invoice", "key-1")
@@ -36,7 +36,7 @@ async def test_retry_returns_the_original_answer_and_creates_nothing(
 
 
 async def test_same_key_with_another_body_is_422(
-    client: Client, db: asyncpg.Connection, test_queries: Queries
+    client: Client, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     chat = await create_chat(client)
     await post(client, chat["id"], "original", "key-2")
@@ -49,7 +49,7 @@ async def test_same_key_with_another_body_is_422(
 
 
 async def test_keys_are_per_chat_and_distinct_keys_create(
-    client: Client, db: asyncpg.Connection, test_queries: Queries
+    client: Client, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     first, second = await create_chat(client, "a"), await create_chat(client, "b")
     assert (await post(client, first["id"], "hi", "shared"))[2] == "false"
@@ -60,7 +60,7 @@ async def test_keys_are_per_chat_and_distinct_keys_create(
 
 
 async def test_simultaneous_retries_create_exactly_one_message(
-    client: Client, db: asyncpg.Connection, test_queries: Queries
+    client: Client, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     chat = await create_chat(client)
     answers = await asyncio.gather(*(post(client, chat["id"], "once", "race") for _ in range(12)))
@@ -89,7 +89,7 @@ async def test_keyed_post_into_missing_chat_is_404(client: Client) -> None:
 async def test_prune_keeps_a_day_and_removes_older_keys(
     client: Client,
     db: asyncpg.Connection,
-    test_queries: Queries,
+    test_queries: Statements,
     monkeypatch: pytest.MonkeyPatch,
     database_url: str,
 ) -> None:

@@ -7,8 +7,8 @@ from datetime import datetime
 import asyncpg
 import pytest
 
-from service.queries import Queries
-from tests.conftest import Client, create_chat, post_message
+from tests.support.api import Client, create_chat, post_message
+from tests.support.sql import Statements
 
 
 async def ids(client: Client, url: str) -> list[int]:
@@ -143,7 +143,7 @@ async def test_chat_list_keyset_in_creation_order(client: Client) -> None:
 
 
 async def test_concurrent_posts_keep_id_and_time_order_within_a_chat(
-    client: Client, db: asyncpg.Connection, test_queries: Queries
+    client: Client, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     chat = await create_chat(client)
     await asyncio.gather(

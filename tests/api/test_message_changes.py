@@ -8,13 +8,11 @@ import aiohttp
 import asyncpg
 import pytest
 
-from service.apikeys import ApiKeys
-from service.auth import AUTHENTICATOR
-from service.queries import Queries
-from tests.conftest import Client, MakeClient, create_chat, post_message
-from tests.test_auth import bearer
-from tests.test_events import read_events
-from tests.test_websocket import receive
+from service.api.appkeys import AUTHENTICATOR
+from service.auth.keys import ApiKeys
+from tests.support.api import Client, MakeClient, bearer, create_chat, post_message
+from tests.support.feeds import read_events, receive
+from tests.support.sql import Statements
 
 
 async def _opened(client: Client, chat_id: int) -> dict[str, Any]:
@@ -63,7 +61,7 @@ async def test_edit_refusals_change_nothing(
 
 
 async def test_delete_a_message_keeps_every_count_exact(
-    client: Client, db: asyncpg.Connection, test_queries: Queries
+    client: Client, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     chat = await create_chat(client)
     posted = [await post_message(client, chat["id"], f"m{n}") for n in range(5)]
@@ -237,7 +235,7 @@ async def test_only_the_author_or_an_admin_changes_a_message(make_client: MakeCl
 
 
 async def test_counters_stay_exact_under_concurrent_edits_deletes_and_posts(
-    client: Client, db: asyncpg.Connection, test_queries: Queries
+    client: Client, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     chat = await create_chat(client)
     seeded = [await post_message(client, chat["id"], f"seed {n}") for n in range(30)]

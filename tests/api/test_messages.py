@@ -3,8 +3,8 @@
 import asyncpg
 import pytest
 
-from service.queries import Queries
-from tests.conftest import Client, create_chat, post_message
+from tests.support.api import Client, create_chat, post_message
+from tests.support.sql import Statements
 
 
 async def test_post_message_returns_201_with_location(client: Client) -> None:
@@ -76,7 +76,7 @@ async def test_invalid_text_is_422(
 
 
 async def test_post_into_missing_chat_is_404(
-    client: Client, db: asyncpg.Connection, test_queries: Queries
+    client: Client, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     response = await client.post("/chats/4242/messages", json={"text": "anyone?"})
     assert response.status == 404
@@ -115,7 +115,7 @@ async def test_bad_message_list_parameters_are_422(client: Client, query: str) -
 
 
 async def test_equal_timestamps_never_reorder_or_repeat_across_pages(
-    client: Client, db: asyncpg.Connection, test_queries: Queries
+    client: Client, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     chat = await create_chat(client)
     await test_queries.insert_simultaneous_messages(db, chat["id"], 25)

@@ -5,10 +5,10 @@ from collections.abc import Awaitable, Callable
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from service.errors import DatabaseUnavailable
+from service.data.chats import Chats
+from service.domain.errors import DatabaseUnavailable
 from service.settings import Settings
-from service.store import Store
-from tests.conftest import Client, create_chat
+from tests.support.api import Client, create_chat
 
 MakeClient = Callable[..., Awaitable[Client]]
 
@@ -66,10 +66,10 @@ async def test_metrics_count_requests_by_route_template_and_status(client: Clien
 async def test_metrics_count_database_errors(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def unavailable(self: Store, **kwargs: object) -> None:
+    async def unavailable(self: Chats, **kwargs: object) -> None:
         raise DatabaseUnavailable()
 
-    monkeypatch.setattr(Store, "list_chats", unavailable)
+    monkeypatch.setattr(Chats, "list_chats", unavailable)
     assert (await client.get("/chats")).status == 503
     assert (await client.get("/chats")).status == 503
     values = samples(await (await client.get("/metrics")).text())

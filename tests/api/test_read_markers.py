@@ -6,8 +6,8 @@ from typing import Any
 import asyncpg
 import pytest
 
-from service.queries import Queries
-from tests.conftest import Client, create_chat, post_message
+from tests.support.api import Client, create_chat, post_message
+from tests.support.sql import Statements
 
 
 async def _mark(client: Client, chat_id: int, up_to_id: int) -> dict[str, Any]:
@@ -153,7 +153,7 @@ async def test_not_json_is_refused(client: Client) -> None:
 
 
 async def test_counts_stay_exact_under_concurrent_posts_marks_and_bulk(
-    client: Client, db: asyncpg.Connection, test_queries: Queries
+    client: Client, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     chat = await create_chat(client)
     chat_id = chat["id"]
@@ -181,7 +181,7 @@ async def test_counts_stay_exact_under_concurrent_posts_marks_and_bulk(
 
 
 async def test_deleting_a_chat_with_read_and_unread_messages(
-    client: Client, db: asyncpg.Connection, test_queries: Queries
+    client: Client, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     chat = await create_chat(client)
     posted = [await post_message(client, chat["id"], f"m{n}") for n in range(4)]
@@ -192,7 +192,7 @@ async def test_deleting_a_chat_with_read_and_unread_messages(
 
 
 async def test_a_mark_that_waited_for_a_post_still_counts_it(
-    client: Client, db: asyncpg.Connection, test_queries: Queries
+    client: Client, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     """A post holding the chat row when the mark arrives commits first; the mark must count
     the new message as still unread (found by the benchmark: unread_count 0, one unread)."""

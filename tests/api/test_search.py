@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import Client, create_chat
+from tests.support.api import Client, create_chat
 
 
 async def titles(client: Client, query: str) -> list[str]:

@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from service.search import to_tsquery
-from tests.conftest import Client, create_chat
+from service.domain.search import to_tsquery
+from tests.support.api import Client, create_chat
 
 CORPUS = [
     "Рабочий график на неделю готов",

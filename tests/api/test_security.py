@@ -3,16 +3,14 @@
 import asyncio
 import re
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
 import pytest
 
-from service.errors import DatabaseUnavailable
+from service.data.chats import Chats
+from service.domain.errors import DatabaseUnavailable
 from service.settings import Settings
-from service.store import Store
-from tests.conftest import Client
-
-ROOT = Path(__file__).parent.parent
+from tests.support.api import Client
+from tests.support.paths import ROOT
 
 
 def test_defaults_are_safe(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -38,10 +36,10 @@ def test_defaults_are_safe(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_no_internals_in_error_responses(
     client: Client, monkeypatch: pytest.MonkeyPatch, failure: Exception
 ) -> None:
-    async def fail(self: Store, **kwargs: object) -> None:
+    async def fail(self: Chats, **kwargs: object) -> None:
         raise failure
 
-    monkeypatch.setattr(Store, "get_chat_with_messages", fail)
+    monkeypatch.setattr(Chats, "get_chat_with_messages", fail)
     response = await client.get("/chats/1")
     assert response.status in {500, 503}
     body = await response.text()
@@ -80,10 +78,10 @@ async def test_debug_switches_on_asyncio_debug_and_nothing_visible(
     client = await make_client(debug=True)
     assert asyncio.get_running_loop().get_debug()
 
-    async def fail(self: Store, **kwargs: object) -> None:
+    async def fail(self: Chats, **kwargs: object) -> None:
         raise RuntimeError("internal detail")
 
-    monkeypatch.setattr(Store, "list_chats", fail)
+    monkeypatch.setattr(Chats, "list_chats", fail)
     response = await client.get("/chats")
     assert response.status == 500
     assert "internal detail" not in await response.text()

@@ -5,12 +5,12 @@ from datetime import UTC, datetime
 import asyncpg
 import pytest
 
-from service.queries import Queries
-from tests.conftest import Client, create_chat
+from tests.support.api import Client, create_chat
+from tests.support.sql import Statements
 
 
 @pytest.fixture
-async def dated_chat(client: Client, db: asyncpg.Connection, test_queries: Queries) -> int:
+async def dated_chat(client: Client, db: asyncpg.Connection, test_queries: Statements) -> int:
     chat_id = int((await create_chat(client))["id"])
     for stamp in [
         "2026-01-01T08:00:00Z",

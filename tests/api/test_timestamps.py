@@ -10,9 +10,10 @@ from datetime import datetime, timedelta, timezone
 import asyncpg
 import pytest
 
-from service.models import ChatWithMessages, MessageList
-from service.queries import Queries
-from tests.conftest import Client, create_chat, post_message
+from service.domain.chats import ChatWithMessages
+from service.domain.messages import MessageList
+from tests.support.api import Client, create_chat, post_message
+from tests.support.sql import Statements
 
 API_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?Z")
 
@@ -23,7 +24,7 @@ API_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?Z")
 async def test_times_read_the_same_on_every_path(
     client: Client,
     db: asyncpg.Connection,
-    test_queries: Queries,
+    test_queries: Statements,
     microsecond: int,
     fraction: str,
 ) -> None:

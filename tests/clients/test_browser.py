@@ -14,9 +14,8 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, ConsoleMessage, Page, async_playwright
 
-from tests.external import program
-from tests.live import free_port, start_service, stop
-from tests.test_auth_details import _keys
+from tests.support.external import program
+from tests.support.live import free_port, run_keys, start_service, stop
 
 # What a page on another site runs: both live feeds of one chat, everything seen kept in
 # window.seen for the test to read.
@@ -193,7 +192,7 @@ async def test_a_site_not_allowed_gets_neither_feed(
 @pytest.fixture
 def secured_api(database_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """The service with AUTH_MODE=api_key, and a token with the read scope."""
-    created = _keys(database_url, "create", "--name", "swagger", "--scopes", "read")
+    created = run_keys(database_url, "create", "--name", "swagger", "--scopes", "read")
     port = free_port()
     process = start_service(database_url, port, tmp_path, ACCESS_LOG="false", AUTH_MODE="api_key")
     yield f"http://127.0.0.1:{port}", created.stdout.split()[-1]

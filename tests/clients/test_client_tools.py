@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from tests.external import program
-from tests.live import BIN, free_port, start_service, stop
+from tests.support.external import program
+from tests.support.live import BIN, free_port, start_service, stop
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 REDOCLY = "@redocly/cli@2.77.0"
 SPECTRAL = "@stoplight/spectral-cli@6.16.3"
 PACKAGE = "chat_client"

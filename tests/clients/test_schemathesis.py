@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from service.migrations import apply_migrations
-from tests import postgres
-from tests.live import BIN, free_port, start_service, stop
+from service.db.migrations import apply_migrations
+from tests.support import postgres
+from tests.support.live import BIN, free_port, start_service, stop
 
 EXAMPLES_PER_OPERATION = "40"
 SEED = "20261127"  # reproducible in CI; change it locally to explore other inputs

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).parent.parent
+from tests.support.paths import ROOT
+
 MIGRATIONS = ROOT / "migrations"
 SQUAWK = "squawk-cli@2.66.0"
 

@@ -7,10 +7,14 @@ from typing import Any
 import asyncpg
 import pytest
 
-from service.gate import Gate
-from service.queries import Queries
-from service.store import CUSTOM_PLAN
-from tests.conftest import Client, MakeClient, create_chat
+from service.data.base import CUSTOM_PLAN
+from service.data.sql import Queries
+from service.db.gate import Gate
+from tests.support.api import Client, MakeClient, create_chat
+from tests.support.sql import Statements
+
+# Hundreds of thousands of rows per test.
+pytestmark = pytest.mark.slow
 
 SEARCHES = 12  # more than the five runs after which PostgreSQL may choose a generic plan
 
@@ -25,7 +29,7 @@ async def _explain_everything(connection: asyncpg.Connection) -> None:
 # asyncpg warns about the plan listener before the pool's reset hook can remove it.
 @pytest.mark.filterwarnings("ignore:.*active log listener:asyncpg.InterfaceWarning")
 async def test_title_searches_keep_their_trigram_plan_on_every_run(
-    database_url: str, db: asyncpg.Connection, app_queries: Queries, test_queries: Queries
+    database_url: str, db: asyncpg.Connection, app_queries: Queries, test_queries: Statements
 ) -> None:
     if not await db.fetchval("SELECT to_regclass('chats_title_trgm_idx') IS NOT NULL"):
         if os.environ.get("CI"):
@@ -53,17 +57,21 @@ async def test_title_searches_keep_their_trigram_plan_on_every_run(
         reset=stop_listening,
     )
     try:
-        # The path the service takes (Store._search): one pooled connection, so the same
+        # The path the service takes (DataModule._search): one pooled connection, so the same
         # prepared statement runs every time.
         gate = Gate(
-            pool, app_queries, acquire_timeout=5, statement_timeout_ms=5000, per_transaction=False
+            pool,
+            app_queries.session,
+            acquire_timeout=5,
+            statement_timeout_ms=5000,
+            per_transaction=False,
         )
         searches: list[tuple[str, tuple[Any, ...]]] = [
             ("search_chats_forward", (0, 2**63 - 1, "chat 11999", 0, 20)),
             ("search_chats_backward", (2**63 - 1, "chat 11999", 0, 20)),
         ]
         for name, args in searches:
-            query = app_queries[name]
+            query = getattr(app_queries.chats, name)
 
             async def search(connection: asyncpg.Connection) -> Any:
                 return await query(connection, *args)  # noqa: B023 - awaited in this iteration
@@ -84,7 +92,7 @@ async def test_title_searches_keep_their_trigram_plan_on_every_run(
 
 
 async def test_marking_read_writes_no_message_row(
-    client: Client, db: asyncpg.Connection, test_queries: Queries
+    client: Client, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     chat = await create_chat(client)
     await test_queries.insert_messages_series(db, chat["id"], 2000)
@@ -97,7 +105,7 @@ async def test_marking_read_writes_no_message_row(
 
 
 async def test_deleting_a_chat_has_its_own_timeout(
-    make_client: MakeClient, db: asyncpg.Connection, test_queries: Queries
+    make_client: MakeClient, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     # Every other statement is cut off after 20 ms, which a delete of this chat outlasts.
     client = await make_client(db_statement_timeout=0.02)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from service.consistency import format_position, parse_position
+from service.db.consistency import format_position, parse_position
 
 
 @pytest.mark.parametrize(

@@ -12,12 +12,15 @@ import psycopg
 import pytest
 from yoyo import get_backend, read_migrations
 
-from service.dsn import yoyo_url
-from service.migrations import apply_migrations
-from service.queries import Queries
-from service.resources import migrations_dir
-from tests import postgres
-from tests.conftest import Client
+from service.db.dsn import yoyo_url
+from service.db.files import migrations_dir
+from service.db.migrations import apply_migrations
+from tests.support import postgres
+from tests.support.api import Client
+from tests.support.sql import Statements
+
+# Each waits out a migration's lock_timeout.
+pytestmark = pytest.mark.slow
 
 LOCK_TIMEOUT = 3.0  # what every migration sets
 
@@ -75,7 +78,7 @@ async def test_a_migration_blocked_by_a_long_reader_gives_up_and_selects_go_on(
 
 
 async def test_a_migration_blocked_by_a_writer_gives_up_and_posts_go_on(
-    blank_database: str, test_queries: Queries
+    blank_database: str, test_queries: Statements
 ) -> None:
     apply_up_to(blank_database, "0007_read_position")
     writer = await asyncpg.connect(blank_database)
@@ -107,7 +110,7 @@ async def test_a_migration_blocked_by_a_writer_gives_up_and_posts_go_on(
 
 async def test_an_upgrade_from_0006_with_data_keeps_every_counter_exact(
     blank_database: str,
-    test_queries: Queries,
+    test_queries: Statements,
     make_client: Callable[..., Awaitable[Client]],
 ) -> None:
     apply_up_to(blank_database, "0006_api_time")

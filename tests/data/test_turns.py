@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from service.turns import NoTurn, Turns
+from service.db.turns import NoTurn, Turns
 
 
 async def test_turns_are_served_in_arrival_order() -> None:

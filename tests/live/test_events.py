@@ -2,7 +2,6 @@
 PostgreSQL LISTEN/NOTIFY so it works across processes."""
 
 import asyncio
-import json
 import signal
 import time
 from collections.abc import Iterator
@@ -14,36 +13,12 @@ import asyncpg
 import psutil
 import pytest
 
-from service import feed
-from service.appkeys import EVENTS
-from service.queries import Queries
-from tests.conftest import Client, create_chat, post_message
-from tests.live import free_port, start_service, stop
-
-Event = tuple[str, str, Any]  # (event name, id, data)
-
-
-async def read_events(response: Any, count: int, timeout: float = 10) -> list[Event]:
-    """Reads `count` events (comment lines skipped) from an SSE response."""
-    events: list[Event] = []
-    fields: dict[str, str] = {}
-
-    async def pump() -> None:
-        while len(events) < count:
-            line = (await response.content.readline()).decode().rstrip("\n")
-            if line == "":
-                if fields:
-                    data = json.loads(fields.get("data", "null"))
-                    events.append((fields.get("event", "message"), fields.get("id", ""), data))
-                    fields.clear()
-                continue
-            if line.startswith(":"):
-                continue
-            name, _, value = line.partition(": ")
-            fields[name] = value
-
-    await asyncio.wait_for(pump(), timeout)
-    return events
+from service.api.appkeys import HUB
+from service.live import feed
+from tests.support.api import Client, create_chat, post_message
+from tests.support.feeds import read_events
+from tests.support.live import free_port, start_service, stop
+from tests.support.sql import Statements
 
 
 async def test_new_messages_are_pushed(client: Client) -> None:
@@ -138,6 +113,7 @@ def _abort(response: aiohttp.ClientResponse) -> None:
     response.connection.transport.abort()
 
 
+@pytest.mark.component
 async def test_clients_that_leave_are_a_normal_end_not_an_error(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -255,12 +231,12 @@ async def test_quiet_streams_get_keep_alive_comments(
 
 @pytest.mark.parametrize("history", [0, 3], ids=["empty chat", "chat with history"])
 async def test_a_lost_listener_is_made_good_from_the_database(
-    client: Client, db: asyncpg.Connection, test_queries: Queries, history: int
+    client: Client, db: asyncpg.Connection, test_queries: Statements, history: int
 ) -> None:
     chat = await create_chat(client)
     for n in range(history):
         await post_message(client, chat["id"], f"before following {n}")
-    hub = client.app[EVENTS]
+    hub = client.app[HUB]
     async with client.get(f"/chats/{chat['id']}/events") as stream:
         await asyncio.sleep(0.2)
         listener = hub.listener_pid

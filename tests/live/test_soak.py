@@ -10,9 +10,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import asyncpg
+import pytest
 
-from service.queries import Queries
-from tests.conftest import Client, create_chat
+from tests.support.api import Client, create_chat
+from tests.support.sql import Statements
+
+# Posters, readers, pagers and deleters for SOAK_SECONDS.
+pytestmark = pytest.mark.slow
 
 SOAK_SECONDS = float(os.environ.get("SOAK_SECONDS", "3"))
 
@@ -71,7 +75,7 @@ async def soak(client: Client, ledger: Ledger, deadline: float) -> None:
 
 
 async def test_soak_loses_nothing_and_leaves_nothing_behind(
-    client: Client, db: asyncpg.Connection, test_queries: Queries
+    client: Client, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     ledger = Ledger(chats=[(await create_chat(client, f"c{n}"))["id"] for n in range(8)])
     await soak(client, ledger, time.monotonic() + SOAK_SECONDS)

@@ -1,25 +1,17 @@
 """GET /chats/{chat_id}/ws: the same live feed as the event stream, over a WebSocket."""
 
 import asyncio
-import json
 import signal
 from subprocess import Popen
-from typing import Any
 
 import aiohttp
 import asyncpg
 import pytest
 
-from service import feed
-from service.queries import Queries
-from tests.conftest import Client, MakeClient, create_chat, post_message
-
-
-async def receive(socket: Any, timeout: float = 10) -> dict[str, Any]:
-    frame = await socket.receive(timeout)
-    assert frame.type == aiohttp.WSMsgType.TEXT, frame
-    body: dict[str, Any] = json.loads(frame.data)
-    return body
+from service.live import feed
+from tests.support.api import Client, MakeClient, create_chat, post_message
+from tests.support.feeds import receive
+from tests.support.sql import Statements
 
 
 async def test_new_messages_arrive_as_json_frames(client: Client) -> None:
@@ -113,7 +105,7 @@ async def test_refusals_come_before_the_upgrade(client: Client) -> None:
 
 
 async def test_a_client_that_leaves_stops_being_followed(
-    client: Client, db: asyncpg.Connection, test_queries: Queries
+    client: Client, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     chat = await create_chat(client)
     socket = await client.ws_connect(f"/chats/{chat['id']}/ws")
@@ -139,6 +131,7 @@ async def test_client_frames_are_ignored(client: Client) -> None:
         assert (await receive(socket))["data"] == posted
 
 
+@pytest.mark.component
 async def test_a_stopping_server_closes_with_going_away(
     live_server: tuple[str, Popen[bytes]],
 ) -> None:
@@ -157,7 +150,7 @@ async def test_a_stopping_server_closes_with_going_away(
 async def test_a_quiet_chat_notices_a_client_that_left(
     client: Client,
     db: asyncpg.Connection,
-    test_queries: Queries,
+    test_queries: Statements,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(feed, "HEARTBEAT_SECONDS", 0.1)

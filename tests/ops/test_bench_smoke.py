@@ -9,7 +9,11 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).parent.parent
+from tests.support.paths import ROOT
+
+# Runs the benchmark (wrk, pgbench, three servers) on a tiny dataset.
+pytestmark = [pytest.mark.component, pytest.mark.slow]
+
 PATHS = {
     "open chat (latest 20)",
     "open the 1M-message chat",

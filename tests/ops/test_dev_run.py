@@ -13,15 +13,18 @@ from pathlib import Path
 import psutil
 import pytest
 
-from service.localdb import local_server_pid, start_detached_server, stop_local_server
-from tests.live import BIN, free_port
+from service.db.localdb import local_server_pid, start_detached_server, stop_local_server
+from tests.support.live import BIN, free_port
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).parent.parent
-
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("pgserver") is None,
-    reason="the private server needs the pgserver wheel (Python 3.11/3.12; CI has it)",
-)
+# Runs `make run` with private PostgreSQL servers.
+pytestmark = [
+    pytest.mark.component,
+    pytest.mark.skipif(
+        importlib.util.find_spec("pgserver") is None,
+        reason="the private server needs the pgserver wheel (Python 3.11/3.12; CI has it)",
+    ),
+]
 
 
 def _postgres_processes(data_dir: Path) -> list[psutil.Process]:

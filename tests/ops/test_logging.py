@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from service.cli import main
-from service.logs import configure_logging, log_execution_time
+from service.data.chats import Chats
+from service.ops.cli import main
 from service.settings import Settings
-from service.store import Store
-from tests.conftest import Client
+from service.telemetry.logs import configure_logging, log_execution_time
+from tests.support.api import Client
 
 MakeClient = Callable[..., Awaitable[Client]]
 TEXT_LINE = re.compile(
@@ -75,10 +75,10 @@ async def test_text_format_and_request_id_on_lines_written_for_a_request(
     logging.getLogger("chat_api").info("Application started")
     client = await make_client()
 
-    async def explode(self: Store, **kwargs: object) -> None:
+    async def explode(self: Chats, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(Store, "list_chats", explode)
+    monkeypatch.setattr(Chats, "list_chats", explode)
     await client.get("/chats", headers={"X-Request-ID": "req-text-7"})
 
     lines = log_file.read_text().splitlines()

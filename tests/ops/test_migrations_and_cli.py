@@ -9,8 +9,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from service.cli import main
-from service.dsn import (
+from service.db.dsn import (
     asyncpg_dsn,
     is_multi_host,
     masked,
@@ -18,11 +17,13 @@ from service.dsn import (
     with_single_host,
     yoyo_url,
 )
-from service.migrations import apply_migrations, rollback_migrations
-from service.queries import Queries
-from service.resources import migrations_dir
+from service.db.files import migrations_dir
+from service.db.migrations import apply_migrations, rollback_migrations
+from service.ops.cli import main
 from service.settings import SettingsError, load_settings
-from tests import postgres
+from tests.support import postgres
+from tests.support.paths import ROOT
+from tests.support.sql import Statements
 
 MIGRATIONS = sorted(path for path in migrations_dir().glob("*.sql") if ".rollback" not in path.name)
 BIN = Path(sys.executable).parent
@@ -36,7 +37,7 @@ async def empty_database(pg_server: str) -> AsyncIterator[str]:
     await postgres.drop_database(pg_server, name)
 
 
-async def _signature(url: str, queries: Queries) -> list[tuple[str, str, str]]:
+async def _signature(url: str, queries: Statements) -> list[tuple[str, str, str]]:
     connection = await asyncpg.connect(url)
     try:
         return [tuple(row) for row in await queries.schema_signature(connection)]
@@ -50,7 +51,7 @@ def test_every_migration_has_a_rollback() -> None:
         assert migration.with_suffix(".rollback.sql").exists(), migration.name
 
 
-async def test_stairway_up_down_up(empty_database: str, test_queries: Queries) -> None:
+async def test_stairway_up_down_up(empty_database: str, test_queries: Statements) -> None:
     assert apply_migrations(empty_database) == [path.stem for path in MIGRATIONS]
     applied = await _signature(empty_database, test_queries)
     assert any(kind == "trigger" for kind, _, _ in applied)
@@ -64,13 +65,14 @@ async def test_stairway_up_down_up(empty_database: str, test_queries: Queries) -
     assert apply_migrations(empty_database) == [], "applying twice is a no-op"
 
 
+@pytest.mark.component
 def test_plain_yoyo_cli_applies_the_migrations(empty_database: str) -> None:
     # The command DBAs and deploy scripts run, with the URL form documented in the README.
     subprocess.run(
         [BIN / "yoyo", "apply", "--batch", "--database", yoyo_url(empty_database), "migrations"],
         check=True,
         capture_output=True,
-        cwd=Path(__file__).parent.parent,
+        cwd=ROOT,
     )
     assert apply_migrations(empty_database) == []
 
@@ -181,6 +183,7 @@ def test_bad_configuration_stops_with_one_line_naming_the_variable(
     assert expected in message
 
 
+@pytest.mark.component
 def test_python_dash_m_service_runs_the_cli(empty_database: str, tmp_path: Path) -> None:
     env = {**os.environ, "DATABASE_URL": empty_database}
     result = subprocess.run(
@@ -191,7 +194,7 @@ def test_python_dash_m_service_runs_the_cli(empty_database: str, tmp_path: Path)
 
 
 async def test_read_markers_migration_counts_existing_messages_as_unread(
-    empty_database: str, test_queries: Queries
+    empty_database: str, test_queries: Statements
 ) -> None:
     from_read_markers = [p.stem for p in MIGRATIONS if p.stem >= "0005_read_markers"]
     apply_migrations(empty_database)
@@ -207,6 +210,7 @@ async def test_read_markers_migration_counts_existing_messages_as_unread(
 
 
 @pytest.mark.parametrize("level", ["INFO", "DEBUG"])
+@pytest.mark.component
 def test_migrate_prints_a_line_per_migration_and_yoyo_steps_only_when_debugging(
     empty_database: str, level: str
 ) -> None:

@@ -6,7 +6,12 @@ import sys
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).parent.parent
+import pytest
+
+from tests.support.paths import ROOT
+
+# Builds and installs the wheel in a virtualenv of its own.
+pytestmark = pytest.mark.component
 
 
 def test_wheel_carries_sql_and_migrations_and_finds_them(tmp_path: Path) -> None:
@@ -31,7 +36,7 @@ def test_wheel_carries_sql_and_migrations_and_finds_them(tmp_path: Path) -> None
         [
             sys.executable,
             "-c",
-            "from service.resources import sql_dir, migrations_dir; "
+            "from service.db.files import sql_dir, migrations_dir; "
             "print(sql_dir()); print(migrations_dir())",
         ],
         env={**os.environ, "PYTHONPATH": str(site)},

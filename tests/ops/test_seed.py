@@ -5,13 +5,13 @@ import asyncio
 import asyncpg
 import pytest
 
-from service.cli import main
-from service.queries import Queries
-from service.seed import DEMO_CHATS
-from tests.conftest import Client
+from service.ops.cli import main
+from service.ops.seed import DEMO_CHATS
+from tests.support.api import Client
+from tests.support.sql import Statements
 
 
-async def counts(db: asyncpg.Connection, queries: Queries) -> dict[str, tuple[int, int]]:
+async def counts(db: asyncpg.Connection, queries: Statements) -> dict[str, tuple[int, int]]:
     return {
         row["title"]: (row["message_count"], await queries.count_messages(db, row["id"]))
         for row in await queries.list_chat_counts(db)
@@ -28,7 +28,7 @@ async def test_demo_seed_is_idempotent(
     monkeypatch: pytest.MonkeyPatch,
     database_url: str,
     db: asyncpg.Connection,
-    test_queries: Queries,
+    test_queries: Statements,
 ) -> None:
     assert await run_cli(monkeypatch, database_url) == 0
     first = await counts(db, test_queries)
@@ -43,9 +43,9 @@ async def test_bulk_seed_counts_exactly(
     monkeypatch: pytest.MonkeyPatch,
     database_url: str,
     db: asyncpg.Connection,
-    test_queries: Queries,
+    test_queries: Statements,
 ) -> None:
-    monkeypatch.setattr("service.seed.BATCH_ROWS", 7)  # several batches, one ending mid-chat
+    monkeypatch.setattr("service.ops.seed.BATCH_ROWS", 7)  # several batches, one ending mid-chat
     assert await run_cli(monkeypatch, database_url, "--chats", "4", "--messages", "5") == 0
     seeded = await counts(db, test_queries)
     assert seeded == {f"Chat {n}": (5, 5) for n in range(1, 5)}

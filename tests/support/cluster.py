@@ -6,8 +6,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from tests.external import program, run_as, shared_dir
-from tests.live import free_port
+from tests.support.external import program, run_as, shared_dir
+from tests.support.live import free_port
 
 
 def _bin(name: str) -> str:

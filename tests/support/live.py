@@ -56,3 +56,14 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.kill()
     process.wait()
+
+
+def run_keys(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Runs `chat-api keys ARGS` against the database."""
+    return subprocess.run(
+        [BIN / "chat-api", "keys", *args],
+        env={**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )

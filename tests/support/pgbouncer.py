@@ -9,8 +9,8 @@ from pathlib import Path
 
 from yarl import URL
 
-from tests.external import program, run_as, shared_dir
-from tests.live import free_port
+from tests.support.external import program, run_as, shared_dir
+from tests.support.live import free_port
 
 
 class PgBouncer:

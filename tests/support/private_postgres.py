@@ -5,7 +5,7 @@ from pathlib import Path
 
 from yarl import URL
 
-from service.localdb import pg_ctl, start_local_server
+from service.db.localdb import pg_ctl, start_local_server
 
 
 class PrivatePostgres:

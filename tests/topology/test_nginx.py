@@ -13,11 +13,10 @@ from subprocess import Popen
 import aiohttp
 import pytest
 
-from tests.external import program, shared_dir
-from tests.live import free_port
-from tests.test_events import read_events
-
-ROOT = Path(__file__).parent.parent
+from tests.support.external import program, shared_dir
+from tests.support.feeds import read_events
+from tests.support.live import free_port
+from tests.support.paths import ROOT
 
 
 @pytest.fixture

@@ -12,11 +12,11 @@ import aiohttp
 import asyncpg
 import pytest
 
-from service.queries import Queries
-from tests.conftest import Client, create_chat, post_message, slow_health_check
-from tests.live import free_port, start_service, stop
-from tests.pgbouncer import PgBouncer, database_name
-from tests.test_events import read_events
+from tests.support.api import Client, create_chat, post_message, slow_health_check
+from tests.support.feeds import read_events
+from tests.support.live import free_port, start_service, stop
+from tests.support.pgbouncer import PgBouncer, database_name
+from tests.support.sql import Statements
 
 MakeClient = Callable[..., Awaitable[Client]]
 
@@ -126,15 +126,15 @@ async def test_statement_timeout_is_in_force_through_pgbouncer(
     database_url: str,
     make_client: MakeClient,
     monkeypatch: pytest.MonkeyPatch,
-    test_queries: Queries,
+    test_queries: Statements,
 ) -> None:
     client = await make_client(**through(pgbouncer, database_url), db_statement_timeout=0.3)
     slow_health_check(client, monkeypatch, test_queries)
     started = time.monotonic()
     response = await client.get("/health/db")
     assert response.status == 503
-    # Cancelled by the server at 0.3 s, well before the 1 s statement would end.
-    assert time.monotonic() - started < 0.9
+    # Cancelled by the server at 0.3 s, long before the 5 s statement would end.
+    assert time.monotonic() - started < 3
     assert (await client.post("/chats", json={"title": "still fine"})).status == 201
 
 

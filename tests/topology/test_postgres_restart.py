@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from service.migrations import apply_migrations
-from tests.conftest import Client, create_chat, post_message
-from tests.private_postgres import PrivatePostgres
+from service.db.migrations import apply_migrations
+from tests.support.api import Client, create_chat, post_message
+from tests.support.private_postgres import PrivatePostgres
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("pgserver") is None,

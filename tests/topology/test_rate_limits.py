@@ -10,12 +10,11 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from service.apikeys import ApiKeys
-from service.auth import AUTHENTICATOR
-from tests.conftest import Client, MakeClient
-from tests.external import program
-from tests.live import free_port, start_service, stop
-from tests.test_auth import bearer
+from service.api.appkeys import AUTHENTICATOR
+from service.auth.keys import ApiKeys
+from tests.support.api import Client, MakeClient, bearer
+from tests.support.external import program
+from tests.support.live import free_port, start_service, stop
 
 
 async def test_a_burst_over_the_budget_gets_429_with_the_headers(make_client: MakeClient) -> None:

@@ -15,12 +15,12 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from service.app import create_app
-from service.consistency import CONSISTENCY_COOKIE, CONSISTENCY_HEADER
-from service.migrations import apply_migrations
+from service.db.consistency import CONSISTENCY_COOKIE, CONSISTENCY_HEADER
+from service.db.migrations import apply_migrations
 from service.settings import Settings
-from tests.cluster import Cluster
-from tests.conftest import Client
-from tests.live import BIN, free_port
+from tests.support.api import Client
+from tests.support.cluster import Cluster
+from tests.support.live import BIN, free_port
 
 AppClient = Callable[..., Awaitable[Client]]
 
@@ -192,7 +192,7 @@ async def test_degraded_mode_reads_answer_and_writes_fail_fast_with_the_primary_
         started = time.monotonic()
         write = await client.post("/chats", json={"title": "refused"})
         assert write.status == 503
-        assert time.monotonic() - started < 1
+        assert time.monotonic() - started < 3  # refused at once; DB_CONNECT_TIMEOUT is 5 s
         assert (await write.json())["code"] == "database_unavailable"
         health = await client.get("/health/db")
         assert health.status == 503

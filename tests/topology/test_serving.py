@@ -11,8 +11,8 @@ import aiohttp
 import asyncpg
 import pytest
 
-from service.queries import Queries
-from tests.live import free_port, start_service, stop
+from tests.support.live import free_port, start_service, stop
+from tests.support.sql import Statements
 
 Launch = Callable[..., subprocess.Popen[bytes]]
 
@@ -45,7 +45,7 @@ def launch(database_url: str, tmp_path: Path) -> Iterator[Launch]:
 
 
 async def test_sigterm_lets_the_in_flight_request_finish(
-    launch: Launch, db: asyncpg.Connection, test_queries: Queries
+    launch: Launch, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     port = free_port()
     server = launch(port=port)
@@ -94,7 +94,7 @@ async def test_workers_share_one_port_and_stop_cleanly(launch: Launch) -> None:
 
 
 async def test_sigterm_under_load_loses_no_acknowledged_message(
-    launch: Launch, db: asyncpg.Connection, test_queries: Queries
+    launch: Launch, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     port = free_port()
     server = launch(port=port)

@@ -1,0 +1,39 @@
+"""Reading the live feeds from tests: SSE events off a response, JSON frames off a socket."""
+
+import asyncio
+import json
+from typing import Any
+
+import aiohttp
+
+Event = tuple[str, str, Any]  # (event name, id, data)
+
+
+async def read_events(response: Any, count: int, timeout: float = 10) -> list[Event]:
+    """Reads `count` events (comment lines skipped) from an SSE response."""
+    events: list[Event] = []
+    fields: dict[str, str] = {}
+
+    async def pump() -> None:
+        while len(events) < count:
+            line = (await response.content.readline()).decode().rstrip("\n")
+            if line == "":
+                if fields:
+                    data = json.loads(fields.get("data", "null"))
+                    events.append((fields.get("event", "message"), fields.get("id", ""), data))
+                    fields.clear()
+                continue
+            if line.startswith(":"):
+                continue
+            name, _, value = line.partition(": ")
+            fields[name] = value
+
+    await asyncio.wait_for(pump(), timeout)
+    return events
+
+
+async def receive(socket: Any, timeout: float = 10) -> dict[str, Any]:
+    frame = await socket.receive(timeout)
+    assert frame.type == aiohttp.WSMsgType.TEXT, frame
+    body: dict[str, Any] = json.loads(frame.data)
+    return body
