@@ -19,7 +19,7 @@ PositiveInt = Annotated[int, Field(ge=1)]
 
 
 class Settings(BaseSettings):
-    """Every variable is documented in `.env.example` and the README."""
+    """Every variable is documented in `.env.example` and docs/configuration.md."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
 
@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     workers: PositiveInt = 1
     cors_origins: Annotated[list[str], NoDecode] = []
 
-    # Who may call (README "Security"): none, API keys in PostgreSQL, or an identity
+    # Who may call (docs/security.md): none, API keys in PostgreSQL, or an identity
     # provider's JWTs.
     auth_mode: Literal["none", "api_key", "jwt"] = "none"
     jwt_public_key_file: str | None = None

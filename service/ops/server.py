@@ -43,7 +43,7 @@ def warn_if_open(settings: Settings) -> None:
     if not loopback:
         logger.warning(
             "AUTH_MODE=none on %s: anyone who can reach this port can read, post and delete "
-            "everything; set AUTH_MODE=api_key or jwt (README: Security)",
+            "everything; set AUTH_MODE=api_key or jwt (docs/security.md)",
             settings.host,
         )
 

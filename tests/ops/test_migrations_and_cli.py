@@ -67,7 +67,7 @@ async def test_stairway_up_down_up(empty_database: str, test_queries: Statements
 
 @pytest.mark.component
 def test_plain_yoyo_cli_applies_the_migrations(empty_database: str) -> None:
-    # The command DBAs and deploy scripts run, with the URL form documented in the README.
+    # The command DBAs and deploy scripts run, with the URL form documented in docs/database.md.
     subprocess.run(
         [BIN / "yoyo", "apply", "--batch", "--database", yoyo_url(empty_database), "migrations"],
         check=True,

@@ -36,7 +36,7 @@ class PgBouncer:
             "max_client_conn = 500\n"
             # Transaction mode: fewer server connections than the app's pool, so they are
             # shared. Session mode pins one per client connection: room for every process's
-            # pool and listener, as the README asks of a deployment.
+            # pool and listener, as docs/deployment.md asks of a deployment.
             f"default_pool_size = {3 if pool_mode == 'transaction' else 40}\n"
             # Debian's defaults otherwise; no ignore_startup_parameters: nothing is hidden.
         )

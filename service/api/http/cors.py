@@ -6,7 +6,7 @@ from yarl import URL
 
 from service.domain.errors import OriginNotAllowed
 
-# Every response header the README documents for clients, readable by cross-origin scripts.
+# Every response header docs/api.md documents for clients, readable by cross-origin scripts.
 EXPOSED_HEADERS = (
     "Location",
     "X-Request-ID",
