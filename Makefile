@@ -32,7 +32,7 @@ test-quick: install
 bench: install
 	$(BIN)/python -m bench $(if $(WORKERS),--workers "$(WORKERS)")
 
-# Seconds, tiny dataset; also part of `make test` (tests/test_bench_smoke.py).
+# Seconds, tiny dataset; also part of `make test` (tests/ops/test_bench_smoke.py).
 bench-smoke: install
 	$(BIN)/python -m bench --smoke --output $$(mktemp -d)
 

@@ -1,4 +1,4 @@
-"""One chat followed live, for the SSE and WebSocket views alike: what the client missed,
+"""One chat followed live, for the SSE and WebSocket handlers alike: what the client missed,
 from the database (new messages, edits, deletions, renames), then what this process hears
 from LISTEN/NOTIFY."""
 

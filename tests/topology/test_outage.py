@@ -100,10 +100,10 @@ async def test_pool_exhaustion_is_a_bounded_wait_then_503(make_client: MakeClien
     client = await make_client(db_pool_min_size=1, db_pool_max_size=1, db_acquire_timeout=0.3)
     chat = await create_chat(client)
     store_pool_holder = asyncio.Event()
-    store = client.app[DATA]
+    data = client.app[DATA]
 
     async def hold_the_only_connection() -> None:
-        async with store.databases.primary.connection():
+        async with data.databases.primary.connection():
             store_pool_holder.set()
             await asyncio.sleep(4)
 

@@ -22,11 +22,7 @@ def documented(
     give the call (`create_chat`). `query="<QueryModels field>"` documents that model's fields
     as query parameters."""
     annotate = docs(operationId=operation_id, summary=summary, description=description, **operation)
-
-    def decorate(handler: H) -> H:
-        return cast(H, annotate(handler))
-
-    return decorate
+    return cast(Callable[[H], H], annotate)
 
 
 def json_content(model: type[BaseModel]) -> dict[str, Any]:
