@@ -1,13 +1,14 @@
 """Every route of the API on one screen: method, path, handler, and who may call it.
 
 The scope column is what a credential needs when authentication is on (AUTH_MODE=api_key or
-jwt); None is open to everyone. `or_admin`: `admin` will do instead (changing other people's
-messages is what admin is for). `query_token`: EventSource and WebSocket cannot send headers,
-so these take ?access_token=. Every path also answers with a trailing slash, and every GET
-answers HEAD.
+jwt); None is open to everyone, and `admin` will do wherever `read` or `write` is needed
+(admin is the moderator: it may do everything on every chat). What a caller may do in a
+given chat (member, owner) is the handlers' check (docs/security.md: "People and
+permissions"). `query_token`: EventSource and WebSocket cannot send headers, so these take
+?access_token=. Every path also answers with a trailing slash, and every GET answers HEAD.
 """
 
-from service.api import chats, docs, feeds, health, messages, metrics, reading, search
+from service.api import chats, docs, feeds, health, me, members, messages, metrics, reading, search
 from service.api.http.routing import Route
 
 ROUTES = (
@@ -15,19 +16,29 @@ ROUTES = (
     Route("POST", "/chats", chats.create_chat, "write"),
     Route("GET", "/chats", chats.list_chats, "read"),
     Route("GET", "/chats/{chat_id}", chats.get_chat, "read"),
-    Route("DELETE", "/chats/{chat_id}", chats.delete_chat, "admin"),
+    Route("DELETE", "/chats/{chat_id}", chats.delete_chat, "write"),
     Route("PATCH", "/chats/{chat_id}", chats.rename_chat, "write"),
     Route("GET", "/chats/{chat_id}/stats", chats.chat_stats, "read"),
     Route("POST", "/chats/{chat_id}/messages", messages.create_message, "write"),
     Route("GET", "/chats/{chat_id}/messages", reading.list_messages, "read"),
     Route("POST", "/chats/{chat_id}/messages/bulk", messages.create_messages, "write"),
     Route("POST", "/chats/{chat_id}/read", reading.mark_read, "write"),
+    Route("POST", "/chats/{chat_id}/unread", reading.mark_unread, "write"),
+    Route("GET", "/chats/{chat_id}/members", members.list_members, "read"),
+    Route("PUT", "/chats/{chat_id}/members/{user_id}", members.put_member, "write"),
+    Route("DELETE", "/chats/{chat_id}/members/{user_id}", members.remove_member, "write"),
+    Route("POST", "/chats/{chat_id}/join", members.join_chat, "write"),
     Route("GET", "/messages/{message_id}", messages.get_message, "read"),
-    Route("PATCH", "/messages/{message_id}", messages.edit_message, "write", or_admin=True),
-    Route("DELETE", "/messages/{message_id}", messages.delete_message, "write", or_admin=True),
+    Route("PATCH", "/messages/{message_id}", messages.edit_message, "write"),
+    Route("DELETE", "/messages/{message_id}", messages.delete_message, "write"),
     Route("GET", "/messages", search.search_messages, "read"),
     Route("GET", "/chats/{chat_id}/events", feeds.chat_events, "read", query_token=True),
     Route("GET", "/chats/{chat_id}/ws", feeds.chat_socket, "read", query_token=True),
+    Route("GET", "/me", me.get_me, "read"),
+    Route("PATCH", "/me", me.update_me, "write"),
+    Route("GET", "/me/chats", me.list_my_chats, "read"),
+    Route("GET", "/me/unread", me.get_my_unread, "read"),
+    Route("GET", "/users/{user_id}", me.get_user, "read"),
     Route("GET", "/health", health.health, None),
     Route("GET", "/health/db", health.health_db, None),
     Route("GET", "/health/version", health.health_version, None),

@@ -4,6 +4,7 @@ delete."""
 from aiohttp import web
 
 from service.api.appkeys import DATA, QUERY_MODELS
+from service.api.http.authn import viewer
 from service.api.http.parsing import path_int, read_body, read_query
 from service.api.http.responses import conditional_json_response, json_response, next_page_link
 from service.api.openapi.annotations import (
@@ -21,8 +22,8 @@ from service.domain.chats import (
     ChatCreate,
     ChatList,
     ChatPublic,
-    ChatRename,
     ChatStats,
+    ChatUpdate,
     ChatWithMessages,
 )
 from service.domain.params import StatsQuery
@@ -35,7 +36,8 @@ CHAT_ID = path_id("chat_id", "Id of the chat.")
     tags=["chats"],
     summary="Create a chat",
     description="The title is trimmed of surrounding whitespace, then must be 1-200 characters. "
-    "The answer is the new chat, with its `Location`.",
+    "The answer is the new chat, with its `Location`. With authentication on, the caller "
+    "becomes its owner and only member; `visibility` defaults to `private`.",
     requestBody=json_body(ChatCreate),
     responses={
         201: {
@@ -48,7 +50,12 @@ CHAT_ID = path_id("chat_id", "Id of the chat.")
 )
 async def create_chat(request: web.Request) -> web.Response:
     body = await read_body(request, ChatCreate)
-    chat = await request.app[DATA].chats.create_chat(title=body.title)
+    creator = viewer(request).user
+    # Without authentication nobody could ever see a private chat: it defaults to public.
+    visibility = body.visibility or ("private" if creator is not None else "public")
+    chat = await request.app[DATA].chats.create_chat(
+        title=body.title, visibility=visibility, creator=creator
+    )
     return json_response(chat, status=201, headers={"Location": f"/chats/{chat.id}"})
 
 
@@ -57,7 +64,9 @@ async def create_chat(request: web.Request) -> web.Response:
     tags=["chats"],
     summary="List chats in creation order, optionally searching titles (q)",
     description="Keyset paging with `after_id`/`before_id` (or `skip`); a full page carries a "
-    "`Link` header to the next one. `q` keeps chats whose title contains it, ignoring case.",
+    "`Link` header to the next one. `q` keeps chats whose title contains it, ignoring case. "
+    "With authentication on: only the chats the caller can read (public ones and its own; "
+    "`admin`: all). `GET /me/chats` lists the caller's, most recent first.",
     parameters=[IF_NONE_MATCH],
     query="chats_page",
     responses={
@@ -78,6 +87,7 @@ async def list_chats(request: web.Request) -> web.Response:
         before_id=page.before_id,
         after_id=page.after_id,
         search=page.q,
+        viewer=viewer(request),
     )
     link: dict[str, str] = {}
     if len(chats.root) == page.limit:
@@ -112,7 +122,7 @@ async def get_chat(request: web.Request) -> web.Response:
     chat_id = path_int(request, "chat_id")
     latest = read_query(request, request.app[QUERY_MODELS].latest_messages)
     document = await request.app[DATA].chats.get_chat_with_messages(
-        chat_id=chat_id, limit=latest.limit
+        chat_id=chat_id, limit=latest.limit, viewer=viewer(request)
     )
     return conditional_json_response(request, document)
 
@@ -122,13 +132,15 @@ async def get_chat(request: web.Request) -> web.Response:
     tags=["chats"],
     summary="Delete a chat and all its messages",
     description="Its messages go with it (`ON DELETE CASCADE`); live feeds of the chat get "
-    "`chat_deleted` and end.",
+    "`chat_deleted` and end. With authentication on: its owners, or `admin`.",
     parameters=[CHAT_ID],
-    responses={204: {"description": "Deleted"}, **error_responses(404, 422, 503)},
+    responses={204: {"description": "Deleted"}, **error_responses(403, 404, 422, 503)},
 )
 async def delete_chat(request: web.Request) -> web.Response:
     chat_id = path_int(request, "chat_id")
-    await request.app[DATA].chats.delete_chat(chat_id=chat_id)
+    data = request.app[DATA]
+    await data.members.require(viewer(request), chat_id, "owner")
+    await data.chats.delete_chat(chat_id=chat_id)
     return web.Response(status=204)
 
 
@@ -147,27 +159,34 @@ async def delete_chat(request: web.Request) -> web.Response:
 async def chat_stats(request: web.Request) -> web.Response:
     chat_id = path_int(request, "chat_id")
     window = read_query(request, StatsQuery)
-    stats = await request.app[DATA].chats.get_chat_stats(
-        chat_id=chat_id, start=window.start, end=window.end
-    )
+    data = request.app[DATA]
+    await data.members.require(viewer(request), chat_id, "see")
+    stats = await data.chats.get_chat_stats(chat_id=chat_id, start=window.start, end=window.end)
     return json_response(stats)
 
 
 @documented(
     "rename_chat",
     tags=["chats"],
-    summary="Rename a chat",
-    description="The same rule as creating. Sending the title it already has changes nothing. "
-    "Live feeds get `chat_renamed`.",
+    summary="Rename a chat, or change its visibility",
+    description="The title follows the rule of creating; sending what the chat already has "
+    "changes nothing. Live feeds get `chat_renamed`; when a chat becomes private, the feeds "
+    "of callers who are not members end (`chat_left`). With authentication on: its owners, "
+    "or `admin`.",
     parameters=[CHAT_ID],
-    requestBody=json_body(ChatRename),
+    requestBody=json_body(ChatUpdate),
     responses={
         200: {"description": "The chat as it is now", **json_content(ChatPublic)},
-        **error_responses(404, 413, 415, 422, 503),
+        **error_responses(403, 404, 413, 415, 422, 503),
     },
 )
 async def rename_chat(request: web.Request) -> web.Response:
     chat_id = path_int(request, "chat_id")
-    body = await read_body(request, ChatRename)
-    chat = await request.app[DATA].chats.rename_chat(chat_id=chat_id, title=body.title)
+    body = await read_body(request, ChatUpdate)
+    caller = viewer(request)
+    data = request.app[DATA]
+    await data.members.require(caller, chat_id, "owner")
+    chat = await data.chats.update_chat(
+        chat_id=chat_id, title=body.title, visibility=body.visibility, viewer=caller
+    )
     return json_response(chat)

@@ -9,6 +9,7 @@ from aiohttp import WSCloseCode, web
 from pydantic import Field, TypeAdapter
 
 from service.api.appkeys import DATA, HUB, SETTINGS
+from service.api.http.authn import viewer
 from service.api.http.cors import check_origin
 from service.api.http.headers import add_response_headers
 from service.api.http.parsing import parse_int, path_int
@@ -19,7 +20,7 @@ from service.domain.messages import MessagePublic
 from service.domain.problems import ErrorBody
 from service.live import feed
 from service.live.feed import ChatFeed, FeedItem, KeepAlive
-from service.live.hub import ChatDeleted
+from service.live.hub import ChatDeleted, ChatLeft
 
 EVENT_NAMES = ["message", "message_edited", "message_deleted", "chat_renamed"]
 LAST_SEEN_ID = TypeAdapter(Annotated[int, Field(ge=0, le=MAX_BIGINT)])
@@ -35,7 +36,7 @@ SSE_EVENT = {
     "type": "object",
     "required": ["event", "data"],
     "properties": {
-        "event": {"type": "string", "enum": [*EVENT_NAMES, "chat_deleted"]},
+        "event": {"type": "string", "enum": [*EVENT_NAMES, "chat_deleted", "chat_left"]},
         "id": {"type": "string", "description": "The event id (what Last-Event-ID sends back)."},
         "data": {
             "type": "string",
@@ -44,8 +45,8 @@ SSE_EVENT = {
                 "anyOf": [MessagePublic, MessageDeletedData, ChatRenamedData, ChatDeletedData]
             },
             "description": "`message`, `message_edited`: the Message; `message_deleted`: its "
-            "id and chat_id; `chat_renamed`: chat_id and the new title; `chat_deleted`: the "
-            "chat's id.",
+            "id and chat_id; `chat_renamed`: chat_id and the new title; `chat_deleted`, "
+            "`chat_left`: the chat's id.",
         },
     },
 }
@@ -59,8 +60,20 @@ def _last_seen_id(raw: str | None, loc: list[str | int]) -> int | None:
     return parse_int(raw, loc, LAST_SEEN_ID)
 
 
+# A WebSocket closed because its follower left the chat (or may no longer see it).
+CLOSE_LEFT = 4403
+
+
 def _feed(request: web.Request, chat_id: int, last_id: int | None) -> ChatFeed:
-    return ChatFeed(request.app[HUB], request.app[DATA].events, chat_id, last_id)
+    data = request.app[DATA]
+    return ChatFeed(
+        request.app[HUB],
+        data.events,
+        data.members,
+        chat_id=chat_id,
+        last_id=last_id,
+        viewer=viewer(request),
+    )
 
 
 def _sse_frame(item: FeedItem) -> bytes:
@@ -68,6 +81,8 @@ def _sse_frame(item: FeedItem) -> bytes:
         return b": keep-alive\n\n"
     if isinstance(item, ChatDeleted):
         return b'event: chat_deleted\ndata: {"chat_id": %d}\n\n' % item.chat_id
+    if isinstance(item, ChatLeft):
+        return b'event: chat_left\ndata: {"chat_id": %d}\n\n' % item.chat_id
     data = json.dumps(item.data, ensure_ascii=False).encode()
     return b"id: %d\nevent: %s\ndata: %s\n\n" % (item.id, item.event.encode(), data)
 
@@ -84,8 +99,12 @@ def _sse_frame(item: FeedItem) -> bytes:
     "title). `id` is the event id: a new message's is its id, every other change takes the "
     "next one from the same sequence, so ids only grow. Reconnect with "
     "`Last-Event-ID` (browsers' EventSource does it by itself) to get what was missed first. "
-    'A deleted chat ends the stream with `event: chat_deleted` and `data: {"chat_id": 42}`. '
-    "Comment lines (`: keep-alive`) keep idle streams open.",
+    'A deleted chat ends the stream with `event: chat_deleted` and `data: {"chat_id": 42}`; '
+    "a follower removed from the chat (or a non-member of a chat that became private) gets "
+    "`event: chat_left` (same data) and the stream ends. "
+    "Comment lines (`: keep-alive`) keep idle streams open. With authentication on: a chat "
+    "the caller can read (members; anyone with `read` for a public chat); `is_read` is the "
+    "caller's.",
     parameters=[
         path_id("chat_id", "Id of the chat to follow."),
         {"in": "header", "name": "Last-Event-ID", **RESUME_FROM},
@@ -134,9 +153,10 @@ async def _until_closed(socket: web.WebSocketResponse) -> None:
     "event stream); `last_event_id` (the id of the last event seen) sends what was missed "
     "first. A browser page may connect from this site or "
     "from one in CORS_ORIGINS; another `Origin` gets 403. A deleted chat sends "
-    '`{"event": "chat_deleted", "data": {"chat_id": <id>}}` and closes with 1000; a server '
-    "shutting down closes with 1001. What the client sends is ignored. Same feed as "
-    "`/chats/{chat_id}/events`.",
+    '`{"event": "chat_deleted", "data": {"chat_id": <id>}}` and closes with 1000; a follower '
+    'removed from the chat gets `{"event": "chat_left", "data": {"chat_id": <id>}}` and a '
+    "close with 4403; a server shutting down closes with 1001. What the client sends is "
+    "ignored. Same feed as `/chats/{chat_id}/events`.",
     parameters=[
         path_id("chat_id", "Id of the chat to follow."),
         {"in": "query", "name": "last_event_id", **RESUME_FROM},
@@ -156,7 +176,7 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
     chat_id = path_int(request, "chat_id")
     last_id = _last_seen_id(request.query.get("last_event_id"), ["query", "last_event_id"])
     socket = web.WebSocketResponse(heartbeat=feed.HEARTBEAT_SECONDS)
-    code = WSCloseCode.GOING_AWAY  # unless the chat is deleted: the server is stopping
+    code: int = WSCloseCode.GOING_AWAY  # unless the chat is deleted: the server is stopping
     try:
         async with _feed(request, chat_id, last_id) as chat_feed:  # 404 comes before 426
             if not socket.can_prepare(request).ok:
@@ -168,11 +188,13 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
                 async for item in chat_feed.items():
                     if reader.done():  # the client left
                         break
-                    if isinstance(item, ChatDeleted):
+                    if isinstance(item, ChatDeleted | ChatLeft):
+                        left = isinstance(item, ChatLeft)
+                        event = "chat_left" if left else "chat_deleted"
                         await socket.send_str(
-                            json.dumps({"event": "chat_deleted", "data": {"chat_id": chat_id}})
+                            json.dumps({"event": event, "data": {"chat_id": chat_id}})
                         )
-                        code = WSCloseCode.OK
+                        code = CLOSE_LEFT if left else WSCloseCode.OK
                         break
                     if isinstance(item, FeedEvent):
                         await socket.send_str(

@@ -2,8 +2,8 @@
 
 from aiohttp import web
 
-from service.api.appkeys import DATA, PRINCIPAL
-from service.api.http.authn import author
+from service.api.appkeys import DATA
+from service.api.http.authn import viewer
 from service.api.http.parsing import optional_header_token, path_int, read_body
 from service.api.http.responses import json_response
 from service.api.openapi.annotations import (
@@ -13,8 +13,7 @@ from service.api.openapi.annotations import (
     json_content,
     path_id,
 )
-from service.auth.principal import Principal
-from service.domain.errors import Forbidden
+from service.domain.errors import Forbidden, MessageNotFound, NotFound
 from service.domain.messages import (
     MessageCreate,
     MessageEdit,
@@ -22,20 +21,28 @@ from service.domain.messages import (
     MessagePublic,
     MessagesBulkCreate,
 )
+from service.domain.people import ChatAccess, Viewer, check_access
 
 IDEMPOTENCY_KEY = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
 MESSAGE_ID = path_id("message_id", "Id of the message.")
 OWN_OR_ADMIN = (
-    " With authentication on: its author with the `write` scope, or any credential with "
-    "`admin` (others: 403)."
+    " With authentication on: its author, while a member of the chat, with the `write` "
+    "scope, or any credential with `admin` (others: 403; a message of a private chat the "
+    "caller is not in: 404)."
+)
+MEMBERS_POST = (
+    " With authentication on: members of the chat (and `admin`); others get 403 "
+    "`not_a_member` for a public chat and 404 for a private one. The author has read what "
+    "it posts: its read position moves to the new message."
 )
 
 
-def _may_change(principal: Principal | None, author: str | None) -> None:
-    """Authors change their own messages; `admin` changes anyone's. Without authentication
-    (principal None) there is nobody to tell apart."""
-    if principal is None or "admin" in principal.scopes or author == principal.name:
+def _may_change(caller: Viewer, chat_id: int, author: str | None, access: ChatAccess) -> None:
+    """Members change their own messages; `admin` changes anyone's. Without authentication
+    there is nobody to tell apart. A private chat's message does not exist for others."""
+    check_access(caller, access, chat_id, "member")
+    if caller.user is None or caller.admin or author == caller.user:
         return
     raise Forbidden("Only the message's author or a credential with the 'admin' scope may")
 
@@ -46,7 +53,7 @@ def _may_change(principal: Principal | None, author: str | None) -> None:
     summary="Post a message into a chat",
     description="With an `Idempotency-Key`, a retry with the same key and text returns the "
     "original 201 answer and creates nothing; the same key with another text is a 422. Keys "
-    "are kept at least 24 hours.",
+    "are kept at least 24 hours." + MEMBERS_POST,
     parameters=[
         path_id("chat_id", "Id of the chat to post into."),
         {
@@ -71,7 +78,7 @@ def _may_change(principal: Principal | None, author: str | None) -> None:
             },
             **json_content(MessagePublic),
         },
-        **error_responses(404, 413, 415, 422, 503),
+        **error_responses(403, 404, 413, 415, 422, 503),
     },
 )
 async def create_message(request: web.Request) -> web.Response:
@@ -82,14 +89,14 @@ async def create_message(request: web.Request) -> web.Response:
     headers: dict[str, str] = {}
     if key is None:
         message = await messages.create_message(
-            chat_id=chat_id, text=body.text, author=author(request), reply_to=body.reply_to
+            chat_id=chat_id, text=body.text, viewer=viewer(request), reply_to=body.reply_to
         )
     else:
         message, replayed = await messages.create_message_once(
             chat_id=chat_id,
             text=body.text,
             key=key,
-            author=author(request),
+            viewer=viewer(request),
             reply_to=body.reply_to,
         )
         headers[REPLAYED] = "true" if replayed else "false"
@@ -102,19 +109,19 @@ async def create_message(request: web.Request) -> web.Response:
     tags=["messages"],
     summary="Post up to 1,000 messages into a chat at once, all or nothing",
     description="One statement: every message is stored, in the given order, or none is. Each "
-    "text follows the rule of a single post.",
+    "text follows the rule of a single post." + MEMBERS_POST,
     parameters=[path_id("chat_id", "Id of the chat to post into.")],
     requestBody=json_body(MessagesBulkCreate),
     responses={
         201: {"description": "Created, in the given order", **json_content(MessageList)},
-        **error_responses(404, 413, 415, 422, 503),
+        **error_responses(403, 404, 413, 415, 422, 503),
     },
 )
 async def create_messages(request: web.Request) -> web.Response:
     chat_id = path_int(request, "chat_id")
     body = await read_body(request, MessagesBulkCreate)
     created = await request.app[DATA].messages.create_messages(
-        chat_id=chat_id, texts=[message.text for message in body.messages], author=author(request)
+        chat_id=chat_id, texts=[message.text for message in body.messages], viewer=viewer(request)
     )
     return json_response(created, status=201)
 
@@ -123,7 +130,8 @@ async def create_messages(request: web.Request) -> web.Response:
     "get_message",
     tags=["messages"],
     summary="Get one message",
-    description="Any message by its id, whichever chat it is in.",
+    description="Any message by its id, whichever chat it is in (with authentication on: a "
+    "chat the caller can read; a private chat's message is a 404 for others).",
     parameters=[MESSAGE_ID],
     responses={
         200: {"description": "The message", **json_content(MessagePublic)},
@@ -132,7 +140,9 @@ async def create_messages(request: web.Request) -> web.Response:
 )
 async def get_message(request: web.Request) -> web.Response:
     message_id = path_int(request, "message_id")
-    message = await request.app[DATA].messages.get_message(message_id=message_id)
+    message = await request.app[DATA].messages.get_message(
+        message_id=message_id, viewer=viewer(request)
+    )
     return json_response(message)
 
 
@@ -152,10 +162,20 @@ async def get_message(request: web.Request) -> web.Response:
 async def edit_message(request: web.Request) -> web.Response:
     message_id = path_int(request, "message_id")
     body = await read_body(request, MessageEdit)
-    messages = request.app[DATA].messages
-    _, author = await messages.message_owner(message_id=message_id)
-    _may_change(request.get(PRINCIPAL), author)
-    return json_response(await messages.edit_message(message_id=message_id, text=body.text))
+    messages, caller = request.app[DATA].messages, viewer(request)
+    await _check_owner(request, message_id, caller)
+    edited = await messages.edit_message(message_id=message_id, text=body.text, viewer=caller)
+    return json_response(edited)
+
+
+async def _check_owner(request: web.Request, message_id: int, caller: Viewer) -> None:
+    chat_id, author, access = await request.app[DATA].messages.message_owner(
+        message_id=message_id, viewer=caller
+    )
+    try:
+        _may_change(caller, chat_id, author, access)
+    except NotFound:
+        raise MessageNotFound(message_id) from None
 
 
 @documented(
@@ -170,8 +190,6 @@ async def edit_message(request: web.Request) -> web.Response:
 )
 async def delete_message(request: web.Request) -> web.Response:
     message_id = path_int(request, "message_id")
-    messages = request.app[DATA].messages
-    _, author = await messages.message_owner(message_id=message_id)
-    _may_change(request.get(PRINCIPAL), author)
-    await messages.delete_message(message_id=message_id)
+    await _check_owner(request, message_id, viewer(request))
+    await request.app[DATA].messages.delete_message(message_id=message_id)
     return web.Response(status=204)

@@ -3,6 +3,7 @@
 from aiohttp import web
 
 from service.api.appkeys import DATA, QUERY_MODELS
+from service.api.http.authn import viewer
 from service.api.http.parsing import RequestValidationError, path_int, read_body, read_query
 from service.api.http.responses import conditional_json_response, json_response, next_page_link
 from service.api.openapi.annotations import (
@@ -17,9 +18,12 @@ from service.api.openapi.annotations import (
     path_id,
 )
 from service.api.search import search_page
-from service.domain.messages import MessageList, ReadMarked, ReadMarker
+from service.domain.messages import MessageList, ReadMarked, ReadMarker, UnreadMarker
 from service.domain.params import MessagesPage
 from service.domain.problems import ValidationIssue
+
+READ_ACCESS = " Others get 403 `not_a_member` for a public chat and 404 for a private one."
+NOTHING_TO_MARK = ReadMarked(updated=0, unread_count=None)
 
 
 @documented(
@@ -56,6 +60,7 @@ async def list_messages(request: web.Request) -> web.Response:
         limit=page.limit,
         before_id=page.before_id,
         after_id=page.after_id,
+        viewer=viewer(request),
     )
     link: dict[str, str] = {}
     if len(messages.root) == page.limit:
@@ -91,7 +96,10 @@ def _search_alone(page: MessagesPage) -> None:
     tags=["messages"],
     summary="Mark a chat's messages up to an id as read",
     description="Every message of the chat with an id up to `up_to_id` (inclusive) is marked "
-    "as read in one statement; ids need not exist. Marking again changes nothing.",
+    "as read in one statement; ids need not exist. Marking again changes nothing. With "
+    "authentication on, this is the caller's own read position (members only; `admin` who "
+    "is not a member changes nothing and gets `unread_count: null`); with it off, the chat's "
+    "one shared position." + READ_ACCESS,
     parameters=[path_id("chat_id", "Id of the chat.")],
     requestBody=json_body(ReadMarker),
     responses={
@@ -99,11 +107,51 @@ def _search_alone(page: MessagesPage) -> None:
             "description": "How many changed, and what is still unread",
             **json_content(ReadMarked),
         },
-        **error_responses(404, 413, 415, 422, 503),
+        **error_responses(403, 404, 413, 415, 422, 503),
     },
 )
 async def mark_read(request: web.Request) -> web.Response:
     chat_id = path_int(request, "chat_id")
     body = await read_body(request, ReadMarker)
-    marked = await request.app[DATA].messages.mark_read(chat_id=chat_id, up_to_id=body.up_to_id)
+    data, caller = request.app[DATA], viewer(request)
+    if caller.user is None:
+        marked = await data.messages.mark_read(chat_id=chat_id, up_to_id=body.up_to_id)
+    elif (await data.members.require(caller, chat_id, "member")).role is None:
+        marked = NOTHING_TO_MARK  # admin, not a member: there is no position to move
+    else:
+        marked = await data.members.mark_read(
+            chat_id=chat_id, user_id=caller.user, up_to_id=body.up_to_id
+        )
+    return json_response(marked)
+
+
+@documented(
+    "mark_unread",
+    tags=["messages"],
+    summary="Mark a chat's messages from an id on as unread",
+    description="Moves the read position back so that `from_id` and every later message of "
+    'the chat are unread ("mark as unread"); `from_id` need not exist. A position already '
+    "before it stays." + READ_ACCESS,
+    parameters=[path_id("chat_id", "Id of the chat.")],
+    requestBody=json_body(UnreadMarker),
+    responses={
+        200: {
+            "description": "How many changed, and what is unread now",
+            **json_content(ReadMarked),
+        },
+        **error_responses(403, 404, 413, 415, 422, 503),
+    },
+)
+async def mark_unread(request: web.Request) -> web.Response:
+    chat_id = path_int(request, "chat_id")
+    body = await read_body(request, UnreadMarker)
+    data, caller = request.app[DATA], viewer(request)
+    if caller.user is None:
+        marked = await data.messages.mark_unread(chat_id=chat_id, from_id=body.from_id)
+    elif (await data.members.require(caller, chat_id, "member")).role is None:
+        marked = NOTHING_TO_MARK
+    else:
+        marked = await data.members.mark_unread(
+            chat_id=chat_id, user_id=caller.user, from_id=body.from_id
+        )
     return json_response(marked)

@@ -7,6 +7,7 @@ from aiohttp import web
 from pydantic import Field, TypeAdapter
 
 from service.api.appkeys import DATA
+from service.api.http.authn import viewer
 from service.api.http.parsing import RequestValidationError, parse_int, read_query
 from service.api.http.responses import json_response, next_page_link
 from service.api.openapi.annotations import LINK_HEADER, documented, error_responses, json_content
@@ -45,6 +46,7 @@ async def search_page(
         chat_ids=chat_ids,
         after=_cursor(cursor),
         limit=limit,
+        viewer=viewer(request),
         in_chat=in_chat,
     )
     link = next_page_link(request, cursor=cursor_after(hits[-1])) if len(hits) == limit else {}
@@ -71,7 +73,8 @@ def _chat_ids(request: web.Request) -> list[int] | None:
     "in a row and `word*` matches a prefix. Hits come most relevant first, newer first among "
     "equals, each with a `snippet` (HTML-escaped text, matches in `<mark>`). A full page has "
     "a `Link` to the next one (`cursor`). `chat_id` (repeatable, up to 100) keeps hits of "
-    "those chats only.",
+    "those chats only. With authentication on, only chats the caller can read are searched "
+    "(a `chat_id` of another chat adds nothing).",
     parameters=[
         {
             "in": "query",

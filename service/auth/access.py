@@ -17,16 +17,17 @@ class UndeclaredAccess(Exception):
     """A route was added without saying which scope it needs."""
 
 
-def scopes_for(scope: Scope | None, *, or_admin: bool = False) -> tuple[str, ...]:
-    """scope None: open to everyone even when authentication is on (probes, docs). or_admin:
-    `admin` will do instead (changing other people's messages is what admin is for)."""
-    return (scope, "admin") if scope is not None and or_admin else (scope or PUBLIC,)
+def scopes_for(scope: Scope | None) -> tuple[str, ...]:
+    """scope None: open to everyone even when authentication is on (probes, docs). `admin`
+    will do wherever `read` or `write` is needed: admin is the moderator, who may do
+    everything on every chat."""
+    if scope is None:
+        return (PUBLIC,)
+    return (scope, "admin") if scope in ("read", "write") else (scope,)
 
 
-def declare(
-    handler: Any, scope: Scope | None, *, or_admin: bool = False, query_token: bool = False
-) -> None:
-    setattr(handler, _SCOPES, scopes_for(scope, or_admin=or_admin))
+def declare(handler: Any, scope: Scope | None, *, query_token: bool = False) -> None:
+    setattr(handler, _SCOPES, scopes_for(scope))
     setattr(handler, _IN_QUERY, query_token)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import jwt
 
 from service.auth.principal import Principal
+from service.domain.people import DISPLAY_NAME_MAX_LENGTH, USER_ID_MAX_LENGTH
 from service.settings import Settings
 
 logger = logging.getLogger("chat_api.auth")
@@ -69,9 +70,24 @@ class JwtVerifier:
             logger.info("JWT refused: %s", type(exc).__name__)
             return None
         subject = claims.get("sub")
-        if not isinstance(subject, str) or not subject:
+        if not isinstance(subject, str) or not 1 <= len(subject) <= USER_ID_MAX_LENGTH:
+            logger.info("JWT refused: sub is not a 1-%d character string", USER_ID_MAX_LENGTH)
             return None
-        return Principal(name=subject, scopes=_scopes(claims))
+        return Principal(
+            name=subject, scopes=_scopes(claims), user=subject, display_name=_name(claims)
+        )
+
+
+def _name(claims: dict[str, Any]) -> str | None:
+    """The OpenID Connect `name` claim, when it makes a display name (1-100 characters once
+    trimmed, no NUL); anything else is ignored."""
+    name = claims.get("name")
+    if not isinstance(name, str):
+        return None
+    name = name.strip()
+    if not 1 <= len(name) <= DISPLAY_NAME_MAX_LENGTH or "\x00" in name:
+        return None
+    return name
 
 
 def _scopes(claims: dict[str, Any]) -> frozenset[str]:

@@ -41,10 +41,17 @@ class ApiKeys:
         self._rows = rows
         self._cache: dict[str, tuple[float, Principal | None]] = {}
 
-    async def create(self, *, name: str, scopes: list[str]) -> tuple[str, asyncpg.Record]:
+    async def create(
+        self, *, name: str, scopes: list[str], user: str | None = None
+    ) -> tuple[str, asyncpg.Record]:
+        """A new key acting for `user` (default: a user named like the key)."""
         token, prefix = new_token()
         row = await self._rows.create(
-            name=name, prefix=prefix, token_hash=_digest(token), scopes=scopes
+            name=name,
+            prefix=prefix,
+            token_hash=_digest(token),
+            scopes=scopes,
+            user_id=user if user is not None else name,
         )
         return token, row
 
@@ -76,4 +83,4 @@ class ApiKeys:
         if row["revoked"]:
             return None
         await self._rows.touch(row["id"])
-        return Principal(name=row["name"], scopes=frozenset(row["scopes"]))
+        return Principal(name=row["name"], scopes=frozenset(row["scopes"]), user=row["user_id"])

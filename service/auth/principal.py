@@ -6,10 +6,14 @@ from typing import Protocol
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling: the key's name or the JWT's subject, and what they may do."""
+    """Who is calling: the credential's name (the key's name or the JWT's subject), the user it
+    acts for (the key's user or the JWT's subject), and what they may do. display_name: what
+    the identity provider calls the user (the JWT name claim), if anything."""
 
     name: str
     scopes: frozenset[str]
+    user: str
+    display_name: str | None = None
 
 
 class Authenticator(Protocol):

@@ -13,6 +13,7 @@ from service.db.databases import Databases
 from service.domain.chats import ChatList, ChatPublic, ChatStats
 from service.domain.errors import ChatNotFound
 from service.domain.fields import MAX_BIGINT
+from service.domain.people import Viewer
 
 
 def _chat(row: Any) -> ChatPublic:
@@ -22,6 +23,8 @@ def _chat(row: Any) -> ChatPublic:
         created_at=row["created_at"],
         message_count=row["message_count"],
         unread_count=row["unread_count"],
+        visibility=row["visibility"],
+        member_count=row["member_count"],
     )
 
 
@@ -38,8 +41,9 @@ class Chats(DataModule):
         """Locks the chat's row until the transaction ends: what posts lock too."""
         await self._sql.lock_chat(db, chat_id)
 
-    async def create_chat(self, *, title: str) -> ChatPublic:
-        return _chat(await self._write(self._sql.create_chat, title))
+    async def create_chat(self, *, title: str, visibility: str, creator: str | None) -> ChatPublic:
+        """A new chat; its creator (None with authentication off) becomes its owner."""
+        return _chat(await self._write(self._sql.create_chat, title, visibility, creator))
 
     async def list_chats(
         self,
@@ -49,32 +53,37 @@ class Chats(DataModule):
         before_id: int | None = None,
         after_id: int | None = None,
         search: str | None = None,
+        viewer: Viewer,
     ) -> ChatList:
-        sql = self._sql
+        """The chats the viewer may see, in creation order."""
+        sql, who = self._sql, viewer.args
         if before_id is not None and after_id is None:
             # Backwards: the page just before before_id, still in creation order.
             if search is None:
-                document = await self._read(sql.list_chats_backward, before_id, skip, limit)
+                document = await self._read(sql.list_chats_backward, before_id, skip, limit, *who)
             else:
                 document = await self._search(
-                    sql.search_chats_backward, before_id, search, skip, limit
+                    sql.search_chats_backward, before_id, search, skip, limit, *who
                 )
         else:
             lower, upper = after_id or 0, before_id or MAX_BIGINT
             if search is None:
-                document = await self._read(sql.list_chats_forward, lower, upper, skip, limit)
+                document = await self._read(sql.list_chats_forward, lower, upper, skip, limit, *who)
             else:
                 document = await self._search(
-                    sql.search_chats_forward, lower, upper, search, skip, limit
+                    sql.search_chats_forward, lower, upper, search, skip, limit, *who
                 )
         return ChatList.model_validate_json(document)
 
-    async def get_chat_with_messages(self, *, chat_id: int, limit: int) -> bytes:
+    async def get_chat_with_messages(self, *, chat_id: int, limit: int, viewer: Viewer) -> bytes:
         """The chat and its latest messages as the JSON document the database built (shaped
         like ChatWithMessages; tests hold the SQL to that model). Answered as it is: parsing
-        and re-serialising it cost a third of this hot path's CPU."""
+        and re-serialising it cost a third of this hot path's CPU. The membership check is in
+        the same statement: a chat the viewer may not see is not found."""
         require_chat_id(chat_id)
-        document: str | None = await self._read(self._sql.get_chat_with_messages, chat_id, limit)
+        document: str | None = await self._read(
+            self._sql.get_chat_with_messages, chat_id, limit, *viewer.args
+        )
         if document is None:
             raise ChatNotFound(chat_id)
         return document.encode()
@@ -88,10 +97,13 @@ class Chats(DataModule):
             raise ChatNotFound(chat_id)
         return ChatStats.model_validate_json(document)
 
-    async def rename_chat(self, *, chat_id: int, title: str) -> ChatPublic:
+    async def update_chat(
+        self, *, chat_id: int, title: str | None, visibility: str | None, viewer: Viewer
+    ) -> ChatPublic:
+        """Renames the chat and/or changes its visibility (None: keep it)."""
         row = None
         if can_exist(chat_id):
-            row = await self._write(self._sql.rename_chat, chat_id, title)
+            row = await self._write(self._sql.update_chat, chat_id, title, visibility, viewer.user)
         if row is None:
             raise ChatNotFound(chat_id)
         return ChatPublic.model_validate(dict(row))
@@ -124,7 +136,9 @@ class Chats(DataModule):
                 created = await self._sql.insert_missing_chats(db, list(chats))
                 for row in created:
                     if texts := list(chats[row["title"]]):
-                        await self.queries.messages.create_messages(db, row["id"], texts, None)
+                        await self.queries.messages.create_messages(
+                            db, row["id"], texts, None, False
+                        )
                         messages += len(texts)
             return len(created), messages
 

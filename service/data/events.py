@@ -9,6 +9,7 @@ from service.data.sql import Queries
 from service.db.databases import Databases
 from service.domain.errors import ChatNotFound
 from service.domain.events import FeedEvent
+from service.domain.people import Viewer
 
 _EVENTS = TypeAdapter(list[FeedEvent])
 
@@ -48,12 +49,17 @@ class Events(DataModule):
             raise ChatNotFound(chat_id)
         return int(row["newest"])
 
-    async def events_since(self, *, chat_id: int, after_id: int, limit: int) -> list[FeedEvent]:
-        """The chat's events after an event id, oldest first (a live feed's catch-up). Read on
-        the primary: a lagging replica could miss what the notifications already passed."""
+    async def events_since(
+        self, *, chat_id: int, after_id: int, limit: int, viewer: Viewer
+    ) -> list[FeedEvent]:
+        """The chat's events after an event id, oldest first (a live feed's catch-up), with
+        is_read as the viewer sees it; ChatNotFound when the viewer may no longer see it. Read
+        on the primary: a lagging replica could miss what the notifications already passed."""
         document = None
         if can_exist(chat_id):
-            document = await self._write(self._sql.list_chat_events, chat_id, after_id, limit)
+            document = await self._write(
+                self._sql.list_chat_events, chat_id, after_id, limit, *viewer.args
+            )
         if document is None:
             raise ChatNotFound(chat_id)
         return _EVENTS.validate_json(document)

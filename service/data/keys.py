@@ -17,10 +17,12 @@ class KeyRows(DataModule):
         self._sql = queries.keys
 
     async def create(
-        self, *, name: str, prefix: str, token_hash: bytes, scopes: list[str]
+        self, *, name: str, prefix: str, token_hash: bytes, scopes: list[str], user_id: str
     ) -> asyncpg.Record:
         try:
-            return await self._write(self._sql.create_api_key, name, prefix, token_hash, scopes)
+            return await self._write(
+                self._sql.create_api_key, name, prefix, token_hash, scopes, user_id
+            )
         except asyncpg.UniqueViolationError:
             raise KeyNameTaken(name) from None
 
@@ -32,7 +34,7 @@ class KeyRows(DataModule):
         return await self._write(self._sql.revoke_api_key, name) is not None
 
     async def find(self, prefix: str) -> Any:
-        """The key's row (id, name, scopes, token_hash, revoked), or None."""
+        """The key's row (id, name, user_id, scopes, token_hash, revoked), or None."""
         return await self._write(self._sql.find_api_key, prefix)
 
     async def touch(self, key_id: int) -> None:

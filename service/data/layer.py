@@ -5,9 +5,12 @@ from dataclasses import dataclass
 
 from service.data.chats import Chats
 from service.data.events import Events
+from service.data.inbox import Inboxes
 from service.data.keys import KeyRows
+from service.data.members import Members
 from service.data.messages import Messages
 from service.data.sql import Queries
+from service.data.users import Users
 from service.db.databases import Databases
 
 
@@ -17,15 +20,22 @@ class DataLayer:
     chats: Chats
     messages: Messages
     events: Events
+    members: Members
+    users: Users
+    inbox: Inboxes
     keys: KeyRows
 
     @classmethod
     def over(cls, databases: Databases, queries: Queries, *, delete_timeout: float) -> "DataLayer":
         chats = Chats(databases, queries, delete_timeout=delete_timeout)
+        members = Members(databases, queries, chats=chats)
         return cls(
             databases=databases,
             chats=chats,
-            messages=Messages(databases, queries, chats=chats),
+            messages=Messages(databases, queries, chats=chats, members=members),
             events=Events(databases, queries),
+            members=members,
+            users=Users(databases, queries),
+            inbox=Inboxes(databases, queries),
             keys=KeyRows(databases, queries),
         )

@@ -9,6 +9,7 @@ import asyncpg
 
 from service.data.base import DataModule, can_exist, require_chat_id
 from service.data.chats import Chats
+from service.data.members import Members
 from service.data.sql import Queries
 from service.db.databases import Databases
 from service.domain.errors import (
@@ -19,6 +20,7 @@ from service.domain.errors import (
     ReplyNotInChat,
 )
 from service.domain.messages import MessageList, MessagePublic, ReadMarked
+from service.domain.people import ChatAccess, Viewer
 from service.domain.search import SearchHit
 
 
@@ -36,29 +38,36 @@ def _message(row: Any) -> MessagePublic:
 
 
 class Messages(DataModule):
-    def __init__(self, databases: Databases, queries: Queries, *, chats: Chats) -> None:
+    def __init__(
+        self, databases: Databases, queries: Queries, *, chats: Chats, members: Members
+    ) -> None:
         super().__init__(databases, queries)
         self._sql = queries.messages
         self._chats = chats
+        self._members = members
 
     async def create_message(
         self,
         *,
         chat_id: int,
         text: str,
-        author: str | None = None,
+        viewer: Viewer,
         reply_to: int | None = None,
     ) -> MessagePublic:
+        """Posts as the viewer (its user is the author)."""
         require_chat_id(chat_id)
-        row = await self._write(self._sql.create_message, chat_id, text, author, reply_to)
+        row = await self._write(
+            self._sql.create_message, chat_id, text, viewer.user, reply_to, viewer.admin
+        )
         if row is None:
-            await self._why_not_posted(chat_id, reply_to)
+            await self._why_not_posted(chat_id, reply_to, viewer)
         return _message(row)
 
-    async def _why_not_posted(self, chat_id: int, reply_to: int | None) -> NoReturn:
-        """No row: the chat does not exist (or a delete of it committed first), or reply_to
-        is not one of its messages."""
-        if reply_to is not None and await self._chats.exists(chat_id):
+    async def _why_not_posted(self, chat_id: int, reply_to: int | None, viewer: Viewer) -> NoReturn:
+        """No row: the chat does not exist (or a delete of it committed first), the viewer
+        may not post into it, or reply_to is not one of its messages."""
+        await self._members.require(viewer, chat_id, "member")
+        if reply_to is not None:
             raise ReplyNotInChat(reply_to, chat_id)
         raise ChatNotFound(chat_id)
 
@@ -68,7 +77,7 @@ class Messages(DataModule):
         chat_id: int,
         text: str,
         key: str,
-        author: str | None = None,
+        viewer: Viewer,
         reply_to: int | None = None,
     ) -> tuple[MessagePublic, bool]:
         """Posts a message under an Idempotency-Key; returns it and whether it was a replay of
@@ -77,7 +86,13 @@ class Messages(DataModule):
         for attempt in (1, 2):
             try:
                 row = await self._write(
-                    self._sql.create_message_once, chat_id, text, key, author, reply_to
+                    self._sql.create_message_once,
+                    chat_id,
+                    text,
+                    key,
+                    viewer.user,
+                    reply_to,
+                    viewer.admin,
                 )
                 break
             except asyncpg.UniqueViolationError:
@@ -85,7 +100,7 @@ class Messages(DataModule):
                 if attempt == 2:
                     raise
         if row is None:
-            await self._why_not_posted(chat_id, reply_to)
+            await self._why_not_posted(chat_id, reply_to, viewer)
         if not row["same_request"]:
             raise IdempotencyKeyReused(key)
         return _message(row), row["replayed"]
@@ -94,13 +109,16 @@ class Messages(DataModule):
         return int(await self._write(self._sql.prune_idempotency_keys, older_than_hours))
 
     async def create_messages(
-        self, *, chat_id: int, texts: Sequence[str], author: str | None = None
+        self, *, chat_id: int, texts: Sequence[str], viewer: Viewer
     ) -> MessageList:
-        """Posts messages into one chat in one statement, all or nothing."""
+        """Posts messages into one chat in one statement, all or nothing, as the viewer."""
         require_chat_id(chat_id)
-        document = await self._write(self._sql.create_messages, chat_id, list(texts), author)
+        document = await self._write(
+            self._sql.create_messages, chat_id, list(texts), viewer.user, viewer.admin
+        )
         created = MessageList.model_validate_json(document)
         if texts and not created.root:
+            await self._members.require(viewer, chat_id, "member")
             raise ChatNotFound(chat_id)
         return created
 
@@ -112,23 +130,25 @@ class Messages(DataModule):
         limit: int,
         before_id: int | None = None,
         after_id: int | None = None,
+        viewer: Viewer,
     ) -> MessageList:
+        """A page of the chat's messages; a chat the viewer may not see is not found."""
         require_chat_id(chat_id)
-        sql = self._sql
+        sql, who = self._sql, viewer.args
         if before_id is None and after_id is None:
-            document = await self._read(sql.list_messages, chat_id, skip, limit)
+            document = await self._read(sql.list_messages, chat_id, skip, limit, *who)
             if document is None:
                 raise ChatNotFound(chat_id)
             return MessageList.model_validate_json(document)
 
         if before_id is not None and after_id is not None:
             row = await self._read(
-                sql.list_messages_between, chat_id, after_id, before_id, skip, limit
+                sql.list_messages_between, chat_id, after_id, before_id, skip, limit, *who
             )
         elif before_id is not None:
-            row = await self._read(sql.list_messages_before, chat_id, before_id, skip, limit)
+            row = await self._read(sql.list_messages_before, chat_id, before_id, skip, limit, *who)
         else:
-            row = await self._read(sql.list_messages_after, chat_id, after_id, skip, limit)
+            row = await self._read(sql.list_messages_after, chat_id, after_id, skip, limit, *who)
         if row is None:
             raise ChatNotFound(chat_id)
         for name, anchor in (("after", after_id), ("before", before_id)):
@@ -137,42 +157,54 @@ class Messages(DataModule):
         return MessageList.model_validate_json(row["messages"])
 
     async def mark_read(self, *, chat_id: int, up_to_id: int) -> ReadMarked:
-        """Marks the chat's messages with ids up to up_to_id as read."""
+        """Moves the chat's shared read position (authentication off) up to up_to_id."""
+        return await self._move_shared(self._sql.mark_read, chat_id, up_to_id)
+
+    async def mark_unread(self, *, chat_id: int, from_id: int) -> ReadMarked:
+        """Moves the chat's shared read position back before from_id."""
+        return await self._move_shared(self._sql.mark_unread, chat_id, from_id)
+
+    async def _move_shared(self, query: Any, chat_id: int, message_id: int) -> ReadMarked:
         require_chat_id(chat_id)
 
         async def mark(db: asyncpg.Connection) -> Any:
-            # Two statements: mark_read alone would lock the chat while a post held it, then
+            # Two statements: one alone would lock the chat while a post held it, then
             # count the unread messages in a snapshot from before that post committed.
             async with db.transaction():
                 await self._chats.lock(db, chat_id)
-                return await self._sql.mark_read(db, chat_id, up_to_id)
+                return await query(db, chat_id, message_id)
 
         row = await self.databases.write(mark)
         if row is None:
             raise ChatNotFound(chat_id)
         return ReadMarked(updated=row["updated"], unread_count=row["unread_count"])
 
-    async def get_message(self, *, message_id: int) -> MessagePublic:
+    async def get_message(self, *, message_id: int, viewer: Viewer) -> MessagePublic:
+        """The message; one in a chat the viewer may not see is not found."""
         if not can_exist(message_id):
             raise MessageNotFound(message_id)
-        row = await self._read(self._sql.get_message, message_id)
+        row = await self._read(self._sql.get_message, message_id, *viewer.args)
         if row is None:
             raise MessageNotFound(message_id)
         return _message(row)
 
-    async def message_owner(self, *, message_id: int) -> tuple[int, str | None]:
-        """The message's chat and author; MessageNotFound when there is no such message."""
+    async def message_owner(
+        self, *, message_id: int, viewer: Viewer
+    ) -> tuple[int, str | None, ChatAccess]:
+        """The message's chat, author, and the viewer's access to that chat; MessageNotFound
+        when there is no such message (or it is in a private chat of others)."""
         row = None
         if can_exist(message_id):
-            row = await self._write(self._sql.get_message_owner, message_id)
+            row = await self._write(self._sql.get_message_owner, message_id, viewer.user)
         if row is None:
             raise MessageNotFound(message_id)
-        return row["chat_id"], row["author"]
+        access = ChatAccess(visibility=row["visibility"], role=row["role"], owners=0)
+        return row["chat_id"], row["author"], access
 
-    async def edit_message(self, *, message_id: int, text: str) -> MessagePublic:
+    async def edit_message(self, *, message_id: int, text: str, viewer: Viewer) -> MessagePublic:
         row = None
         if can_exist(message_id):
-            row = await self._write(self._sql.edit_message, message_id, text)
+            row = await self._write(self._sql.edit_message, message_id, text, viewer.user)
         if row is None:
             raise MessageNotFound(message_id)
         return MessagePublic.model_validate(dict(row))
@@ -191,19 +223,19 @@ class Messages(DataModule):
         chat_ids: list[int] | None,
         after: tuple[float, int] | None,
         limit: int,
+        viewer: Viewer,
         in_chat: int | None = None,
     ) -> list[SearchHit]:
-        """Hits in chat_ids (None: all); with in_chat, that chat's, and ChatNotFound when it
-        does not exist."""
+        """Hits in chat_ids (None: all) among the chats the viewer may see; with in_chat,
+        that chat's, and ChatNotFound when the viewer may not see it."""
         if in_chat is not None:
             chat_ids = [in_chat]
-            if not await self._chats.exists(in_chat):
-                raise ChatNotFound(in_chat)
+            await self._members.require(viewer, in_chat, "see")
         if tsquery is None:  # the text had no word: nothing can match
             return []
         rank, after_id = after if after is not None else (None, None)
         rows = await self._search(
-            self._sql.search_messages, tsquery, chat_ids, rank, after_id, limit
+            self._sql.search_messages, tsquery, chat_ids, rank, after_id, limit, *viewer.args
         )
         return [
             SearchHit.model_validate({**row, "snippet": _marked(row["snippet"])}) for row in rows

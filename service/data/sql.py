@@ -23,9 +23,9 @@ class ChatQueries(QueryFolder, folder="chats"):
     list_chats_backward: Query
     list_chats_forward: Query
     lock_chat: Query
-    rename_chat: Query
     search_chats_backward: Query
     search_chats_forward: Query
+    update_chat: Query
 
 
 class MessageQueries(QueryFolder, folder="messages"):
@@ -41,6 +41,7 @@ class MessageQueries(QueryFolder, folder="messages"):
     list_messages_before: Query
     list_messages_between: Query
     mark_read: Query
+    mark_unread: Query
     prune_idempotency_keys: Query
     search_messages: Query
 
@@ -52,6 +53,26 @@ class EventQueries(QueryFolder, folder="events"):
     listener_pid: Query
     newest_chat_event: Query
     unfollow_chat: Query
+
+
+class MemberQueries(QueryFolder, folder="members"):
+    chat_access: Query
+    list_members: Query
+    mark_member_read: Query
+    mark_member_unread: Query
+    put_member: Query
+    remove_member: Query
+
+
+class UserQueries(QueryFolder, folder="users"):
+    get_user: Query
+    record_user: Query
+    set_display_name: Query
+
+
+class InboxQueries(QueryFolder, folder="inbox"):
+    list_inbox: Query
+    unread_summary: Query
 
 
 class KeyQueries(QueryFolder, folder="keys"):
@@ -69,6 +90,9 @@ class Queries:
     chats: ChatQueries
     messages: MessageQueries
     events: EventQueries
+    members: MemberQueries
+    users: UserQueries
+    inbox: InboxQueries
     keys: KeyQueries
     health: HealthQueries
     replication: ReplicationQueries
@@ -90,6 +114,9 @@ def load_queries(root: Path | None = None) -> Queries:
         chats=ChatQueries.load(root),
         messages=MessageQueries.load(root),
         events=EventQueries.load(root),
+        members=MemberQueries.load(root),
+        users=UserQueries.load(root),
+        inbox=InboxQueries.load(root),
         keys=KeyQueries.load(root),
         health=HealthQueries.load(root),
         replication=ReplicationQueries.load(root),

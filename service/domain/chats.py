@@ -2,23 +2,40 @@
 
 import datetime as dt
 from datetime import datetime
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 
 from service.domain.fields import Title, stored_at
 from service.domain.messages import MessagePublic
+
+Visibility = Literal["private", "public"]
 
 
 class ChatCreate(BaseModel):
     """Body of `POST /chats`. Surrounding whitespace is trimmed before the length check."""
 
     title: Title = Field(examples=["Планы на выходные"])
+    visibility: Visibility | None = Field(
+        default=None,
+        description="private: only its members (and admin) see it; public: every `read` "
+        "credential does. Default: private with authentication on, public with it off.",
+        examples=["private"],
+    )
 
 
-class ChatRename(BaseModel):
-    """Body of `PATCH /chats/{chat_id}`: the same rule as creating."""
+class ChatUpdate(BaseModel):
+    """Body of `PATCH /chats/{chat_id}`: a new title (the rule of creating), a new visibility,
+    or both."""
 
-    title: Title = Field(examples=["Планы на выходные (перенесено)"])
+    title: Title | None = Field(default=None, examples=["Планы на выходные (перенесено)"])
+    visibility: Visibility | None = Field(default=None, examples=["public"])
+
+    @model_validator(mode="after")
+    def _something(self) -> "ChatUpdate":
+        if self.title is None and self.visibility is None:
+            raise ValueError("give a title, a visibility, or both")
+        return self
 
 
 class ChatPublic(BaseModel):
@@ -28,9 +45,13 @@ class ChatPublic(BaseModel):
     title: str = Field(examples=["Планы на выходные"])
     created_at: datetime = stored_at()
     message_count: int = Field(description="Exact number of messages in the chat.", examples=[3])
-    unread_count: int = Field(
-        description="Exact number of its messages not marked as read.", examples=[1]
+    unread_count: int | None = Field(
+        description="Exact number of its messages the caller has not read; null for a caller "
+        "who is not a member. With authentication off: the chat's one shared count.",
+        examples=[1],
     )
+    visibility: Visibility = Field(examples=["private"])
+    member_count: int = Field(description="Exact number of members.", examples=[2])
 
 
 class ChatWithMessages(BaseModel):

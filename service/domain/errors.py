@@ -43,6 +43,46 @@ class AnchorNotFound(NotFound):
         self.chat_id = chat_id
 
 
+class UserNotFound(NotFound):
+    code = "user_not_found"
+
+    def __init__(self, user_id: str) -> None:
+        super().__init__(f"User {user_id!r} not found")
+        self.user_id = user_id
+
+
+class MemberNotFound(NotFound):
+    code = "member_not_found"
+
+    def __init__(self, user_id: str, chat_id: int) -> None:
+        super().__init__(f"User {user_id!r} is not a member of chat with id={chat_id}")
+        self.user_id = user_id
+        self.chat_id = chat_id
+
+
+class NoCaller(NotFound):
+    """A route about the caller (/me...) while authentication is off: there is nobody."""
+
+    code = "no_caller"
+
+    def __init__(self) -> None:
+        super().__init__("There is no caller while authentication is off (AUTH_MODE=none)")
+
+
+class Conflict(DomainError):
+    code = "conflict"
+
+
+class LastOwner(Conflict):
+    code = "last_owner"
+
+    def __init__(self, chat_id: int) -> None:
+        super().__init__(
+            f"Chat with id={chat_id} would have no owner left; make another member owner first"
+        )
+        self.chat_id = chat_id
+
+
 class KeyNameTaken(DomainError):
     code = "key_name_taken"
 
@@ -72,6 +112,24 @@ class MissingScope(Forbidden):
         needed = " or ".join(repr(scope) for scope in scopes)
         super().__init__(f"This needs the {needed} scope, which the credential does not have")
         self.scopes = scopes
+
+
+class NotAMember(Forbidden):
+    code = "not_a_member"
+
+    def __init__(self, chat_id: int) -> None:
+        super().__init__(f"Only members of chat with id={chat_id} may do this; join it first")
+        self.chat_id = chat_id
+
+
+class NotAnOwner(Forbidden):
+    code = "not_an_owner"
+
+    def __init__(self, chat_id: int) -> None:
+        super().__init__(
+            f"Only owners of chat with id={chat_id} (or a credential with 'admin') may do this"
+        )
+        self.chat_id = chat_id
 
 
 class RateLimited(DomainError):

@@ -35,12 +35,14 @@ class MessagePublic(BaseModel):
     chat_id: int = Field(examples=[42])
     text: str = Field(examples=["Привет! Встречаемся в субботу в 10:00?"])
     created_at: datetime = stored_at()
-    is_read: bool = Field(
-        description="Marked as read by `POST /chats/{chat_id}/read`.", examples=[False]
+    is_read: bool | None = Field(
+        description="Read by the caller (`POST /chats/{chat_id}/read`); null for a caller who "
+        "is not a member. With authentication off: by the chat's one shared position.",
+        examples=[False],
     )
     author: str | None = Field(
         default=None,
-        description="Who posted it (the API key's name or the JWT's `sub`); null when "
+        description="Who posted it: the user id (the API key's user or the JWT's `sub`); null when "
         "authentication was off, and for messages older than authentication.",
         examples=["mobile-app"],
     )
@@ -79,9 +81,23 @@ class ReadMarker(BaseModel):
     )
 
 
+class UnreadMarker(BaseModel):
+    """Body of `POST /chats/{chat_id}/unread`."""
+
+    from_id: JsonInt = Field(
+        ge=1,
+        le=MAX_BIGINT,
+        description="This message and every later one of the chat become unread.",
+        examples=[42],
+    )
+
+
 class ReadMarked(BaseModel):
-    updated: int = Field(description="How many messages changed from unread to read.")
-    unread_count: int = Field(description="How many of the chat's messages are still unread.")
+    updated: int = Field(description="How many messages changed between read and unread.")
+    unread_count: int | None = Field(
+        description="How many of the chat's messages the caller has not read; null for a "
+        "caller who is not a member (admin)."
+    )
 
 
 class MessageList(RootModel[list[MessagePublic]]):

@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from service.domain.fields import MAX_BIGINT, TITLE_MAX_LENGTH, storable_in_postgres
+from service.domain.people import InboxPageQuery, MembersPageQuery
 from service.domain.search import CURSOR_PATTERN, SearchWords
 
 # Query parameters. Bounds come from the settings, so the models are built once per app.
@@ -211,6 +212,8 @@ class QueryModels:
     latest_messages: type[Latest]
     stats: type[StatsQuery] = StatsQuery
     search: type[SearchQuery] = SearchQuery
+    members_page: type[MembersPageQuery] = MembersPageQuery
+    inbox_page: type[InboxPageQuery] = InboxPageQuery
 
 
 def query_models(*, default_messages: int, max_messages: int) -> QueryModels:

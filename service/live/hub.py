@@ -11,6 +11,7 @@ from service.data.events import Events
 from service.data.messages import Messages
 from service.domain.errors import DomainError
 from service.domain.messages import MessagePublic
+from service.domain.people import ANYONE
 
 SUBSCRIBER_BACKLOG = 1000
 
@@ -26,25 +27,37 @@ class ChatDeleted:
 
 
 @dataclass(frozen=True, slots=True)
+class ChatLeft:
+    """The follower is no longer a member (removed, or left), or may no longer see the chat."""
+
+    chat_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class Resync:
     """Notifications may have been missed (the listener reconnected): catch up from the DB."""
 
 
-Event = NewMessage | ChatDeleted | Resync | None  # None: the stream must end (shutdown)
+Event = NewMessage | ChatDeleted | ChatLeft | Resync | None  # None: the stream must end
 
 
 class EventHub:
     def __init__(self) -> None:
         self._subscribers: dict[int, set[asyncio.Queue[Event]]] = defaultdict(set)
+        # Whose each subscription is (None: authentication off), so a removal reaches only
+        # the removed member's feeds.
+        self._users: dict[asyncio.Queue[Event], str | None] = {}
         self._payloads: asyncio.Queue[str] = asyncio.Queue()
         # Backend pid of this process's LISTEN connection: its name in chat_followers.
         self.listener_pid: int | None = None
 
-    async def follow(self, events: Events, chat_id: int) -> asyncio.Queue[Event]:
-        """Subscribes to a chat; the first local subscriber registers the chat as followed,
-        so the database announces its messages from then on."""
+    async def follow(
+        self, events: Events, chat_id: int, user: str | None = None
+    ) -> asyncio.Queue[Event]:
+        """Subscribes `user` to a chat; the first local subscriber registers the chat as
+        followed, so the database announces its messages from then on."""
         first = chat_id not in self._subscribers
-        queue = self.subscribe(chat_id)
+        queue = self.subscribe(chat_id, user)
         if first and self.listener_pid is not None:
             try:
                 await events.follow_chat(chat_id=chat_id, listener_pid=self.listener_pid)
@@ -70,9 +83,10 @@ class EventHub:
         for chat_id in list(self._subscribers):
             await events.follow_chat(chat_id=chat_id, listener_pid=listener_pid)
 
-    def subscribe(self, chat_id: int) -> asyncio.Queue[Event]:
+    def subscribe(self, chat_id: int, user: str | None = None) -> asyncio.Queue[Event]:
         queue: asyncio.Queue[Event] = asyncio.Queue(maxsize=SUBSCRIBER_BACKLOG)
         self._subscribers[chat_id].add(queue)
+        self._users[queue] = user
         return queue
 
     def unsubscribe(self, chat_id: int, queue: asyncio.Queue[Event]) -> None:
@@ -81,17 +95,21 @@ class EventHub:
             queues.discard(queue)
             if not queues:
                 del self._subscribers[chat_id]
+        self._users.pop(queue, None)  # a subscription is to one chat
 
     def notify(self, payload: str) -> None:
         """asyncpg listener callback; the payloads are handled in order by `dispatch`."""
         self._payloads.put_nowait(payload)
 
-    def broadcast(self, event: Event, chat_id: int | None = None) -> None:
+    def broadcast(self, event: Event, chat_id: int | None = None, user: str | None = None) -> None:
+        """To every subscriber (of the chat, when given; of that user there, when given)."""
         targets = (
             [queue for queues in self._subscribers.values() for queue in queues]
             if chat_id is None
             else list(self._subscribers.get(chat_id, ()))
         )
+        if user is not None:
+            targets = [queue for queue in targets if self._users.get(queue) == user]
         for queue in targets:
             try:
                 queue.put_nowait(event)
@@ -115,14 +133,20 @@ class EventHub:
             chat_id = int(chat_text)
             if chat_id not in self._subscribers:
                 continue
+            what, _, user = what.partition(":")  # a user id may hold ":" itself
             if what == "deleted":
                 self.broadcast(ChatDeleted(chat_id), chat_id)
                 continue
-            if what == "changed":  # an edit, a deletion or a rename: read from the event log
+            if what == "left":
+                self.broadcast(ChatLeft(chat_id), chat_id, user)
+                continue
+            # An edit, a deletion or a rename, or the chat became private (each feed's
+            # catch-up finds whether its follower may still see it): read from the event log.
+            if what in ("changed", "private"):
                 self.broadcast(Resync(), chat_id)
                 continue
             try:
-                message = await messages.get_message(message_id=int(what))
+                message = await messages.get_message(message_id=int(what), viewer=ANYONE)
             except DomainError:
                 # Gone again (its chat was deleted) or the database is away: let the
                 # subscribers catch up from the database when they can.

@@ -3,6 +3,7 @@
 import logging
 
 from service.data.layer import DataLayer
+from service.domain.people import ANYONE
 from service.telemetry.logs import log_execution_time
 
 logger = logging.getLogger("chat_api.seed")
@@ -47,6 +48,8 @@ async def seed_bulk(data: DataLayer, *, chats: int, messages_per_chat: int) -> t
                 for n in range(start + 1, min(messages_per_chat, start + BATCH_ROWS) + 1)
             ]
             inserted += len(
-                (await data.messages.create_messages(chat_id=chat_id, texts=texts)).root
+                (
+                    await data.messages.create_messages(chat_id=chat_id, texts=texts, viewer=ANYONE)
+                ).root
             )
     return len(chat_ids), inserted

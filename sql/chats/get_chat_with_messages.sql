@@ -6,17 +6,29 @@
 -- instead of re-planning on every call (docs/database.md: "Plans and parameters").
 -- $1 chat_id bigint
 -- $2 limit integer: how many of the latest messages
--- returns: {"chat": {id, title, created_at, message_count, unread_count},
+-- $3 viewer text: the caller's user id; NULL when authentication is off (every chat
+--   is open to everyone, and read state is the chat's shared position)
+-- $4 admin boolean: the caller has the admin scope, which sees every chat
+-- returns: {"chat": {id, title, created_at, message_count, unread_count (the viewer's: NULL
+--   for a non-member), visibility, member_count},
 --           "messages": [{id, chat_id, text, created_at, is_read, author,
 --   edited_at, reply_to}, ...]} as text, or NULL
---          when the chat does not exist
+--          when the chat does not exist or the viewer may not see it
 SELECT json_build_object(
     'chat', json_build_object(
         'id', c.id,
         'title', c.title,
         'created_at', api_time(c.created_at),
         'message_count', c.message_count,
-        'unread_count', c.unread_count
+        'unread_count', CASE
+            WHEN $3::text IS NULL THEN c.unread_count
+            WHEN me.user_id IS NOT NULL THEN member_unread(
+                c.id, c.message_count, c.deleted_revision, me.last_read_id, me.read_base,
+                me.read_revision
+            )
+        END,
+        'visibility', c.visibility,
+        'member_count', c.member_count
     ),
     'messages', coalesce(
         (
@@ -26,7 +38,7 @@ SELECT json_build_object(
                     'chat_id', m.chat_id,
                     'text', m.text,
                     'created_at', api_time(m.created_at),
-                    'is_read', m.id <= c.last_read_id,
+                    'is_read', m.id <= CASE WHEN $3::text IS NULL THEN c.last_read_id ELSE me.last_read_id END,
                     'author', m.author,
                     'edited_at', api_time(m.edited_at),
                     'reply_to', m.reply_to
@@ -46,4 +58,6 @@ SELECT json_build_object(
     )
 )::text
 FROM chats AS c
-WHERE c.id = $1::bigint;
+LEFT JOIN chat_members AS me ON c.id = me.chat_id AND me.user_id = $3::text
+WHERE c.id = $1::bigint
+  AND ($3::text IS NULL OR $4::boolean OR c.visibility = 'public' OR me.user_id IS NOT NULL);

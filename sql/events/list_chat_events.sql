@@ -7,7 +7,10 @@
 -- $1 chat_id bigint
 -- $2 after_id bigint: the last event id the client has; 0 from the chat's first message
 -- $3 limit integer: page size
--- returns: NULL when the chat does not exist; otherwise [{id, event, data}, ...] as text, where
+-- $4 viewer text: the caller's user id; NULL when authentication is off (every chat
+--   is open to everyone, and read state is the chat's shared position)
+-- $5 admin boolean: the caller has the admin scope, which sees every chat
+-- returns: NULL when the chat does not exist or the viewer may not see it; otherwise [{id, event, data}, ...] as text, where
 --   event is message or message_edited (data: the message), message_deleted (data: {id,
 --   chat_id}) or chat_renamed (data: {chat_id, title})
 WITH posted AS (
@@ -79,7 +82,7 @@ SELECT coalesce(
                         'chat_id', x.chat_id,
                         'text', x.text,
                         'created_at', api_time(x.created_at),
-                        'is_read', x.id <= c.last_read_id,
+                        'is_read', x.id <= CASE WHEN $4::text IS NULL THEN c.last_read_id ELSE me.last_read_id END,
                         'author', x.author,
                         'edited_at', api_time(x.edited_at),
                         'reply_to', x.reply_to
@@ -93,4 +96,6 @@ SELECT coalesce(
     '[]'::json
 )::text AS events
 FROM chats AS c
-WHERE c.id = $1::bigint;
+LEFT JOIN chat_members AS me ON c.id = me.chat_id AND me.user_id = $4::text
+WHERE c.id = $1::bigint
+  AND ($4::text IS NULL OR $5::boolean OR c.visibility = 'public' OR me.user_id IS NOT NULL);

@@ -4,7 +4,8 @@
 -- $2 prefix text: the token's first characters, to find the row
 -- $3 token_hash bytea: SHA-256 of the whole token
 -- $4 scopes text[]
--- returns: name, scopes, created_at
-INSERT INTO api_keys (name, prefix, token_hash, scopes)
-VALUES ($1::text, $2::text, $3::bytea, $4::text [])
-RETURNING name, scopes, created_at;
+-- $5 user_id text: the user the key acts for (1-255 characters)
+-- returns: name, scopes, created_at, user_id
+INSERT INTO api_keys (name, prefix, token_hash, scopes, user_id)
+VALUES ($1::text, $2::text, $3::bytea, $4::text [], $5::text)
+RETURNING name, scopes, created_at, user_id;

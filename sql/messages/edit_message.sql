@@ -5,12 +5,15 @@
 -- ("<chat_id>:changed") when the transaction commits.
 -- $1 message_id bigint
 -- $2 text text: already trimmed and validated (1-5000 characters)
+-- $3 viewer text: the caller's user id, for is_read; NULL when authentication is off
 -- returns: id, chat_id, text, created_at, is_read, author, edited_at, reply_to; no row when the
 --   message does not exist
 WITH chat AS (
-    SELECT c.id, c.last_read_id
+    SELECT c.id,
+           CASE WHEN $3::text IS NULL THEN c.last_read_id ELSE me.last_read_id END AS read_id
     FROM chats AS c
     JOIN messages AS target ON c.id = target.chat_id
+    LEFT JOIN chat_members AS me ON c.id = me.chat_id AND me.user_id = $3::text
     WHERE target.id = $1::bigint
     FOR NO KEY UPDATE OF c
 ),
@@ -32,13 +35,13 @@ announced AS (
 notified AS (
     SELECT count(*) AS sent FROM announced
 )
-SELECT e.id, e.chat_id, e.text, e.created_at, e.id <= chat.last_read_id AS is_read, e.author,
+SELECT e.id, e.chat_id, e.text, e.created_at, e.id <= chat.read_id AS is_read, e.author,
        e.edited_at, e.reply_to
 FROM edited AS e
 CROSS JOIN chat
 CROSS JOIN notified
 UNION ALL
-SELECT m.id, m.chat_id, m.text, m.created_at, m.id <= chat.last_read_id AS is_read, m.author,
+SELECT m.id, m.chat_id, m.text, m.created_at, m.id <= chat.read_id AS is_read, m.author,
        m.edited_at, m.reply_to
 FROM messages AS m
 JOIN chat ON m.chat_id = chat.id

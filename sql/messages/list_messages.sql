@@ -5,6 +5,9 @@
 -- $1 chat_id bigint
 -- $2 skip bigint: rows to skip
 -- $3 limit integer: page size
+-- $4 viewer text: the caller's user id; NULL when authentication is off (every chat
+--   is open to everyone, and read state is the chat's shared position)
+-- $5 admin boolean: the caller has the admin scope, which sees every chat
 -- returns: [{id, chat_id, text, created_at, is_read, author,
 --   edited_at, reply_to}, ...] as text, or NULL when the chat does
 --   not exist
@@ -16,7 +19,7 @@ SELECT coalesce(
                 'chat_id', m.chat_id,
                 'text', m.text,
                 'created_at', api_time(m.created_at),
-                'is_read', m.id <= c.last_read_id,
+                'is_read', m.id <= CASE WHEN $4::text IS NULL THEN c.last_read_id ELSE me.last_read_id END,
                 'author', m.author,
                 'edited_at', api_time(m.edited_at),
                 'reply_to', m.reply_to
@@ -35,4 +38,6 @@ SELECT coalesce(
     '[]'::json
 )::text
 FROM chats AS c
-WHERE c.id = $1::bigint;
+LEFT JOIN chat_members AS me ON c.id = me.chat_id AND me.user_id = $4::text
+WHERE c.id = $1::bigint
+  AND ($4::text IS NULL OR $5::boolean OR c.visibility = 'public' OR me.user_id IS NOT NULL);

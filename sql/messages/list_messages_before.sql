@@ -7,7 +7,10 @@
 -- $2 before_id bigint: the anchor, a message of this chat
 -- $3 skip bigint: rows to skip after the anchor
 -- $4 limit integer: page size
--- returns: no row when the chat does not exist; otherwise before_found (false when $2 is not a
+-- $5 viewer text: the caller's user id; NULL when authentication is off (every chat
+--   is open to everyone, and read state is the chat's shared position)
+-- $6 admin boolean: the caller has the admin scope, which sees every chat
+-- returns: no row when the chat does not exist or the viewer may not see it; otherwise before_found (false when $2 is not a
 --   message of this chat) and messages: [{id, chat_id, text, created_at, is_read, author,
 --   edited_at, reply_to}, ...] as text
 SELECT a.id IS NOT NULL AS before_found,
@@ -19,7 +22,7 @@ SELECT a.id IS NOT NULL AS before_found,
                        'chat_id', m.chat_id,
                        'text', m.text,
                        'created_at', api_time(m.created_at),
-                       'is_read', m.id <= c.last_read_id,
+                       'is_read', m.id <= CASE WHEN $5::text IS NULL THEN c.last_read_id ELSE me.last_read_id END,
                        'author', m.author,
                        'edited_at', api_time(m.edited_at),
                        'reply_to', m.reply_to
@@ -40,4 +43,6 @@ SELECT a.id IS NOT NULL AS before_found,
        )::text AS messages
 FROM chats AS c
 LEFT JOIN messages AS a ON c.id = a.chat_id AND a.id = $2::bigint
-WHERE c.id = $1::bigint;
+LEFT JOIN chat_members AS me ON c.id = me.chat_id AND me.user_id = $5::text
+WHERE c.id = $1::bigint
+  AND ($5::text IS NULL OR $6::boolean OR c.visibility = 'public' OR me.user_id IS NOT NULL);

@@ -11,6 +11,10 @@
 -- $3 after_rank real: keyset: the rank of the previous page's last hit; NULL: first page
 -- $4 after_id bigint: and that hit's id
 -- $5 limit integer: page size
+-- $6 viewer text: the caller's user id; NULL when authentication is off (every chat is open
+--   to everyone, and is_read follows the chat's shared position)
+-- $7 admin boolean: the caller has the admin scope, which sees every chat
+-- Only chats the viewer may see contribute hits: public ones and the viewer's own.
 -- returns: id, chat_id, text, created_at, is_read, author, edited_at, reply_to, rank, snippet
 WITH search AS (
     SELECT to_tsquery('russian', $1::text) AS query
@@ -26,6 +30,17 @@ hits AS (
     FROM messages AS m
     WHERE to_tsvector('russian', m.text) @@ to_tsquery('russian', $1::text)
       AND ($2::bigint [] IS NULL OR m.chat_id = any($2::bigint []))
+      AND (
+          $6::text IS NULL
+          OR $7::boolean
+          OR EXISTS (
+              SELECT 1 FROM chats AS open WHERE open.id = m.chat_id AND open.visibility = 'public'
+          )
+          OR EXISTS (
+              SELECT 1 FROM chat_members AS mine
+              WHERE mine.chat_id = m.chat_id AND mine.user_id = $6::text
+          )
+      )
 ),
 page AS (
     SELECT h.id, h.chat_id, h.text, h.created_at, h.author, h.edited_at, h.reply_to, h.rank
@@ -34,7 +49,8 @@ page AS (
     ORDER BY h.rank DESC, h.id DESC
     LIMIT $5::integer
 )
-SELECT pg.id, pg.chat_id, pg.text, pg.created_at, pg.id <= c.last_read_id AS is_read,
+SELECT pg.id, pg.chat_id, pg.text, pg.created_at,
+       pg.id <= CASE WHEN $6::text IS NULL THEN c.last_read_id ELSE me.last_read_id END AS is_read,
        pg.author, pg.edited_at, pg.reply_to, pg.rank,
        ts_headline(
            'russian',
@@ -45,5 +61,6 @@ SELECT pg.id, pg.chat_id, pg.text, pg.created_at, pg.id <= c.last_read_id AS is_
        ) AS snippet
 FROM page AS pg
 JOIN chats AS c ON pg.chat_id = c.id
+LEFT JOIN chat_members AS me ON c.id = me.chat_id AND me.user_id = $6::text
 CROSS JOIN search AS s
 ORDER BY pg.rank DESC, pg.id DESC;

@@ -38,9 +38,14 @@ BODIES: dict[str, Any] = {
     "create_message": {"text": "t"},
     "create_messages": {"messages": [{"text": "t"}]},
     "mark_read": {"up_to_id": 1},
+    "mark_unread": {"from_id": 1},
     "edit_message": {"text": "edited"},
     "rename_chat": {"title": "renamed"},
+    "put_member": {"role": "member"},
+    "update_me": {"display_name": "Alice"},
 }
+# The member the members operations act on (the caller owns the chat; a chat keeps an owner).
+OTHER_MEMBER = "someone"
 # Query parameters an operation needs.
 PARAMS: dict[str, dict[str, str]] = {"search_messages": {"q": "t"}}
 # Operations only a message's author (or `admin`) may call: the table makes the message the
@@ -85,15 +90,18 @@ async def call(
     secured: Client, setup: Client, op: Operation, make_headers: Headers, owner: str
 ) -> int:
     """Makes the operation's request with these headers; returns the status. Its chat and
-    message are made through `setup`, a client of the same database without authentication,
-    and the message is `owner`'s."""
+    message are made through `setup`, a client of the same database without authentication;
+    `owner` owns the chat (so only the scope decides) and the message is theirs."""
     chat = await create_chat(setup)
     message = await post_message(setup, chat["id"])
+    members = setup.app[DATA].members
+    await members.put_member(chat_id=chat["id"], user_id=owner, role="owner")
+    await members.put_member(chat_id=chat["id"], user_id=OTHER_MEMBER, role="member")
     if op.id in AUTHOR_ONLY:
         await setup.app[DATA].databases.write(
             lambda db: TEST_QUERIES.set_message_author(db, message["id"], owner)
         )
-    path = op.path.format(chat_id=chat["id"], message_id=message["id"])
+    path = op.path.format(chat_id=chat["id"], message_id=message["id"], user_id=OTHER_MEMBER)
     headers = make_headers()
     if op.id == "follow_chat_socket":
         try:

@@ -20,7 +20,15 @@ async def test_create_chat_returns_201_with_location_and_chat(client: Client) ->
     assert response.status == 201
     assert response.content_type == "application/json"
     chat = await response.json()
-    assert set(chat) == {"id", "title", "created_at", "message_count", "unread_count"}
+    assert set(chat) == {
+        "id",
+        "title",
+        "created_at",
+        "message_count",
+        "unread_count",
+        "visibility",
+        "member_count",
+    }
     assert chat["title"] == "Weekend plans"
     assert chat["message_count"] == chat["unread_count"] == 0
     assert isinstance(chat["id"], int)

@@ -85,8 +85,16 @@ async def test_openapi_document_is_valid_3x_and_complete(client: Client) -> None
         "/chats/{chat_id}/ws",
         "/chats/{chat_id}/stats",
         "/chats/{chat_id}/read",
+        "/chats/{chat_id}/unread",
+        "/chats/{chat_id}/members",
+        "/chats/{chat_id}/members/{user_id}",
+        "/chats/{chat_id}/join",
         "/messages/{message_id}",
         "/messages",
+        "/me",
+        "/me/chats",
+        "/me/unread",
+        "/users/{user_id}",
         "/health",
         "/health/db",
         "/health/version",
@@ -110,8 +118,11 @@ async def test_openapi_document_is_valid_3x_and_complete(client: Client) -> None
         "created_at",
         "message_count",
         "unread_count",
+        "visibility",
+        "member_count",
     }
     assert schemas["ReadMarker"]["required"] == ["up_to_id"]
+    assert schemas["UnreadMarker"]["required"] == ["from_id"]
 
 
 async def test_openapi_query_bounds_follow_settings(make_client: MakeClient) -> None:
@@ -182,6 +193,7 @@ async def test_the_live_feeds_are_documented_for_resuming(client: Client) -> Non
         "message_deleted",
         "chat_renamed",
         "chat_deleted",
+        "chat_left",
     ]
     assert set(frame["required"]) == {"event", "data"}
     socket = paths["/chats/{chat_id}/ws"]["get"]

@@ -212,7 +212,11 @@ async def test_only_the_author_or_an_admin_changes_a_message(make_client: MakeCl
     alice, _ = await keys.create(name="alice", scopes=["read", "write"])
     bob, _ = await keys.create(name="bob", scopes=["read", "write"])
     admin, _ = await keys.create(name="moderator", scopes=["admin"])
-    chat = await (await client.post("/chats", json={"title": "t"}, headers=bearer(alice))).json()
+    created = await client.post(
+        "/chats", json={"title": "t", "visibility": "public"}, headers=bearer(alice)
+    )
+    chat = await created.json()
+    assert (await client.post(f"/chats/{chat['id']}/join", headers=bearer(bob))).status == 201
     url = f"/chats/{chat['id']}/messages"
     mine = await (await client.post(url, json={"text": "a"}, headers=bearer(alice))).json()
 

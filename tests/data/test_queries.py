@@ -94,7 +94,15 @@ def test_the_service_does_not_start_with_a_file_nothing_calls(
         create_app(settings)
 
 
-OWNERS = {"chats", "messages", "events", "keys"}  # service/data/<folder>.py; the rest: db/
+OWNERS = {
+    "chats",
+    "messages",
+    "events",
+    "keys",
+    "members",
+    "users",
+    "inbox",
+}  # data/<folder>.py; rest: db/
 
 
 def _owner_code(folder: str) -> str:

@@ -1,12 +1,15 @@
 """Authentication and scopes (AUTH_MODE=api_key or jwt): every route that declares a scope
 needs a bearer credential that carries it. Probes, the document and the docs pages stay open."""
 
+import contextlib
+
 from aiohttp import hdrs, web
 from aiohttp.typedefs import Handler
 
-from service.api.appkeys import AUTHENTICATOR, PRINCIPAL
+from service.api.appkeys import AUTHENTICATOR, DATA, PRINCIPAL
 from service.auth.access import PUBLIC, accepts_query_token, route_scopes
-from service.domain.errors import MissingScope, Unauthorized
+from service.domain.errors import DatabaseUnavailable, MissingScope, NoCaller, Unauthorized
+from service.domain.people import ANYONE, Viewer
 
 QUERY_CREDENTIAL = "access_token"
 MAX_TOKEN_LENGTH = 8192  # JWTs with many claims run to a few KB; nothing legitimate is longer
@@ -44,10 +47,25 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     if principal.scopes.isdisjoint(scopes):
         raise MissingScope(scopes)
     request[PRINCIPAL] = principal
+    # Users are recorded the first time they are seen; a database that only reads just now
+    # (a failover) does not fail a request over it: the next one records the user.
+    with contextlib.suppress(DatabaseUnavailable):
+        await request.app[DATA].users.record(principal.user, principal.display_name)
     return await handler(request)
 
 
-def author(request: web.Request) -> str | None:
-    """Who is posting: None when authentication is off."""
+def viewer(request: web.Request) -> Viewer:
+    """Who the data layer serves: nobody in particular when authentication is off."""
     principal = request.get(PRINCIPAL)
-    return principal.name if principal is not None else None
+    if principal is None:
+        return ANYONE
+    return Viewer(user=principal.user, admin="admin" in principal.scopes)
+
+
+def caller(request: web.Request) -> str:
+    """The caller's user id, for routes about the caller (/me); NoCaller without
+    authentication."""
+    principal = request.get(PRINCIPAL)
+    if principal is None:
+        raise NoCaller()
+    return str(principal.user)

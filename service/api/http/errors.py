@@ -11,6 +11,7 @@ from service.api.http.authn import QUERY_CREDENTIAL
 from service.api.http.parsing import RequestValidationError, UnsupportedMediaType
 from service.api.http.responses import json_response
 from service.domain.errors import (
+    Conflict,
     DatabaseUnavailable,
     DomainError,
     Forbidden,
@@ -29,6 +30,7 @@ _DOMAIN_STATUS: dict[type[DomainError], int] = {
     Forbidden: 403,
     RateLimited: 429,
     NotFound: 404,
+    Conflict: 409,
     DatabaseUnavailable: 503,
 }
 

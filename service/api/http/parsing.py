@@ -8,6 +8,7 @@ from aiohttp import hdrs, web
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
+from service.domain.people import USER_ID_MAX_LENGTH
 from service.domain.problems import ValidationIssue
 
 _INT = TypeAdapter(int)
@@ -115,5 +116,18 @@ def optional_header_token(request: web.Request, name: str) -> str | None:
         loc=["header", name],
         msg="must be 1-255 printable ASCII characters without spaces",
         type="value_error",
+    )
+    raise RequestValidationError([issue])
+
+
+def path_user(request: web.Request, name: str) -> str:
+    """A user id in the path: 1-255 characters."""
+    raw = request.match_info[name]
+    if 1 <= len(raw) <= USER_ID_MAX_LENGTH:
+        return raw
+    issue = ValidationIssue(
+        loc=["path", name],
+        msg=f"must be 1-{USER_ID_MAX_LENGTH} characters",
+        type="string_too_long",
     )
     raise RequestValidationError([issue])

@@ -15,14 +15,13 @@ from service.auth.access import Scope, declare, same_access
 @dataclass(frozen=True, slots=True)
 class Route:
     """One line of the route table. scope None: open to everyone, even with authentication on
-    (probes, the document, the docs pages); or_admin: `admin` will do instead of the scope;
-    query_token: the credential may come as ?access_token= (EventSource, WebSocket)."""
+    (probes, the document, the docs pages); `admin` will do wherever `read` or `write` is
+    needed; query_token: the credential may come as ?access_token= (EventSource, WebSocket)."""
 
     method: str
     path: str
     handler: Handler
     scope: Scope | None
-    or_admin: bool = False
     query_token: bool = False
 
 
@@ -46,7 +45,7 @@ def _resource(router: web.UrlDispatcher, path: str) -> web.Resource:
 
 
 def add_route(router: web.UrlDispatcher, route: Route) -> None:
-    declare(route.handler, route.scope, or_admin=route.or_admin, query_token=route.query_token)
+    declare(route.handler, route.scope, query_token=route.query_token)
     for path, handler in ((route.path, route.handler), (route.path + "/", _alias(route.handler))):
         resource = _resource(router, path)
         if route.method == "GET":

@@ -9,6 +9,7 @@ from aiohttp_apispec import docs
 from pydantic import BaseModel
 
 from service.domain.fields import MAX_BIGINT
+from service.domain.people import USER_ID_MAX_LENGTH
 from service.domain.problems import ErrorBody, ValidationErrorBody
 
 REF_TEMPLATE = "#/components/schemas/{model}"
@@ -33,6 +34,16 @@ def json_content(model: type[BaseModel]) -> dict[str, Any]:
 
 def json_body(model: type[BaseModel]) -> dict[str, Any]:
     return {"required": True, **json_content(model)}
+
+
+def path_user_id(name: str, description: str) -> dict[str, Any]:
+    return {
+        "in": "path",
+        "name": name,
+        "required": True,
+        "description": description,
+        "schema": {"type": "string", "minLength": 1, "maxLength": USER_ID_MAX_LENGTH},
+    }
 
 
 def path_id(name: str, description: str) -> dict[str, Any]:
@@ -91,6 +102,16 @@ TAGS = [
         "get them, mark them read, and follow a chat live (Server-Sent Events or WebSocket).",
     },
     {
+        "name": "members",
+        "description": "Who is in a chat: list members (with how far each has read), add "
+        "them and change their roles, remove them, join a public chat.",
+    },
+    {
+        "name": "people",
+        "description": "The caller (profile, its chats most recent first, unread totals) and "
+        "other users' public fields.",
+    },
+    {
         "name": "health",
         "description": "Liveness and readiness probes, the version, and Prometheus metrics.",
     },
@@ -108,11 +129,21 @@ ERROR_RESPONSES: dict[int, dict[str, Any]] = {
         **json_content(ErrorBody),
     },
     403: {
-        "description": "Forbidden: the credential lacks the scope this needs (`forbidden`), or "
-        "a WebSocket from a browser page on another site (`origin_not_allowed`)",
+        "description": "Forbidden: the credential lacks the scope this needs (`forbidden`), "
+        "the caller is not a member of this public chat (`not_a_member`) or not its owner "
+        "(`not_an_owner`), or a WebSocket from a browser page on another site "
+        "(`origin_not_allowed`)",
         **json_content(ErrorBody),
     },
-    404: {"description": "No such chat or message", **json_content(ErrorBody)},
+    404: {
+        "description": "No such chat, message, user or member; a private chat the caller is "
+        "not in is answered exactly like a chat that does not exist",
+        **json_content(ErrorBody),
+    },
+    409: {
+        "description": "The chat would be left without an owner (`last_owner`)",
+        **json_content(ErrorBody),
+    },
     413: {"description": "Body larger than BODY_LIMIT", **json_content(ErrorBody)},
     415: {"description": "Content-Type is not JSON", **json_content(ErrorBody)},
     422: {"description": "Validation error", **json_content(ValidationErrorBody)},

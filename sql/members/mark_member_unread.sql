@@ -1,0 +1,46 @@
+-- name: mark_member_unread :one
+-- Moves a member's read position back so that a message and everything after it are unread
+-- ("mark as unread"); a position already before it stays. The messages above the new
+-- position are counted once, and read_base and read_revision recorded (0013). Run it after
+-- lock_chat in the same transaction (as mark_read).
+-- $1 chat_id bigint
+-- $2 user_id text: the member
+-- $3 from_id bigint: the first message to be unread
+-- returns: updated (how many messages changed from read to unread) and unread_count; no row
+--   when the user is not a member (or the chat does not exist)
+WITH me AS (
+    SELECT cm.chat_id, cm.last_read_id, c.message_count, c.deleted_revision,
+           member_unread(
+               c.id, c.message_count, c.deleted_revision, cm.last_read_id, cm.read_base,
+               cm.read_revision
+           ) AS unread_before
+    FROM chat_members AS cm
+    JOIN chats AS c ON cm.chat_id = c.id
+    WHERE cm.chat_id = $1::bigint AND cm.user_id = $2::text
+),
+target AS (
+    SELECT me.chat_id, me.message_count, me.deleted_revision, me.unread_before,
+           least(me.last_read_id, $3::bigint - 1) AS position
+    FROM me
+),
+counted AS (
+    SELECT target.chat_id, target.message_count, target.deleted_revision,
+           target.unread_before, target.position,
+           (
+               SELECT count(*)
+               FROM messages AS m
+               WHERE m.chat_id = target.chat_id AND m.id > target.position
+           ) AS unread_after
+    FROM target
+),
+moved AS (
+    UPDATE chat_members AS cm
+       SET last_read_id = counted.position,
+           read_base = counted.message_count - counted.unread_after,
+           read_revision = counted.deleted_revision
+      FROM counted
+     WHERE cm.chat_id = counted.chat_id AND cm.user_id = $2::text
+    RETURNING counted.unread_before, counted.unread_after
+)
+SELECT moved.unread_after - moved.unread_before AS updated, moved.unread_after AS unread_count
+FROM moved;
