@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from service.auth.keys import KEY_NAME, SCOPES, ApiKeys
 from service.domain.errors import KeyNameTaken
+from service.domain.people import USER_ID_MAX_LENGTH
 from service.ops.commands import command_data
 from service.settings import Settings
 
@@ -24,6 +25,12 @@ def _name(value: str) -> str:
     return value
 
 
+def _user(value: str) -> str:
+    if not 1 <= len(value) <= USER_ID_MAX_LENGTH or "\x00" in value:
+        raise argparse.ArgumentTypeError(f"1-{USER_ID_MAX_LENGTH} characters")
+    return value
+
+
 def _scopes(value: str) -> list[str]:
     scopes = sorted({scope.strip() for scope in value.split(",") if scope.strip()})
     unknown = [scope for scope in scopes if scope not in SCOPES]
@@ -35,11 +42,14 @@ def _scopes(value: str) -> list[str]:
 async def _create(settings: Settings, args: argparse.Namespace) -> int:
     async with _api_keys(settings) as keys:
         try:
-            token, row = await keys.create(name=args.name, scopes=args.scopes)
+            token, row = await keys.create(name=args.name, scopes=args.scopes, user=args.user)
         except KeyNameTaken as exc:
             print(f"chat-api: {exc.detail}", file=sys.stderr)
             return 1
-    print(f"created key {row['name']} with scopes {','.join(row['scopes'])}; the token is shown")
+    print(
+        f"created key {row['name']} for user {row['user_id']} with scopes "
+        f"{','.join(row['scopes'])}; the token is shown"
+    )
     print("only now (the database keeps its hash):")
     print(token)  # the last line of standard output, for scripts
     return 0
@@ -48,11 +58,14 @@ async def _create(settings: Settings, args: argparse.Namespace) -> int:
 async def _list(settings: Settings, args: argparse.Namespace) -> int:
     async with _api_keys(settings) as keys:
         rows = await keys.list()
-    print(f"{'name':<24} {'scopes':<24} {'created':<20} {'last used':<20} revoked")
+    print(f"{'name':<24} {'user':<24} {'scopes':<24} {'created':<20} {'last used':<20} revoked")
     for row in rows:
         times = [row[column] for column in ("created_at", "last_used_at", "revoked_at")]
         created, used, revoked = (f"{t:%Y-%m-%d %H:%M:%S}" if t else "-" for t in times)
-        print(f"{row['name']:<24} {','.join(row['scopes']):<24} {created:<20} {used:<20} {revoked}")
+        print(
+            f"{row['name']:<24} {row['user_id']:<24} {','.join(row['scopes']):<24} "
+            f"{created:<20} {used:<20} {revoked}"
+        )
     return 0
 
 
@@ -77,6 +90,12 @@ def add_keys_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParse
     create.add_argument("--name", type=_name, required=True)
     create.add_argument(
         "--scopes", type=_scopes, required=True, help=f"comma-separated: {','.join(SCOPES)}"
+    )
+    create.add_argument(
+        "--user",
+        type=_user,
+        default=None,
+        help="the user the key acts for (default: the key's name); several keys may share one",
     )
     create.set_defaults(keys_command=_create)
     actions.add_parser("list", help="every key, never a token").set_defaults(keys_command=_list)

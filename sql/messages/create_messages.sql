@@ -45,7 +45,7 @@ SELECT coalesce(
             'created_at', api_time(i.created_at),
             'is_read', CASE
                 WHEN $3::text IS NULL THEN i.id <= chat.last_read_id
-                WHEN chat.by_member THEN true
+                WHEN chat.by_member THEN TRUE
             END,
             'author', i.author,
             'edited_at', NULL,

@@ -168,7 +168,7 @@ def _drive_every_operation(client: Any, models: Any) -> None:
     assert isinstance(edited, models.Message)
     assert edited.edited_at is not None
     renamed = _operation("chats", "rename_chat").sync(
-        chat.id, client=client, body=models.ChatRename(title="Рабочие встречи")
+        chat.id, client=client, body=models.ChatUpdate(title="Рабочие встречи")
     )
     assert isinstance(renamed, models.Chat)
     assert renamed.title == "Рабочие встречи"
