@@ -32,14 +32,16 @@ async def ok(request: web.Request) -> web.Response:
 
 async def open_chat(request: web.Request) -> web.Response:
     chat_id = int(request.match_info["chat_id"])
-    document = await QUERIES.chats.get_chat_with_messages(request.app[POOL], chat_id, LATEST)
+    document = await QUERIES.chats.get_chat_with_messages(
+        request.app[POOL], chat_id, LATEST, None, False
+    )
     return web.Response(body=document.encode(), content_type="application/json")
 
 
 async def post_message(request: web.Request) -> web.Response:
     text = json.loads(await request.read())["text"]
     chat_id = int(request.match_info["chat_id"])
-    row = await QUERIES.messages.create_message(request.app[POOL], chat_id, text, None, None)
+    row = await QUERIES.messages.create_message(request.app[POOL], chat_id, text, None, None, False)
     message = {**row, "created_at": row["created_at"].isoformat()}
     return web.json_response(message, status=201)
 

@@ -21,6 +21,8 @@ class Config:
     pgbench_clients: int
     contest_connections: tuple[int, ...]
     warmup: int  # seconds of wrk before each measured contest run
+    crowd_members: int  # the members of the chat a post goes into (bench/people.py)
+    inbox_chats: int  # the chats of the user whose inbox is measured
 
 
 FULL = Config(
@@ -38,6 +40,8 @@ FULL = Config(
     pgbench_clients=8,
     contest_connections=(64, 256),
     warmup=3,
+    crowd_members=10_000,
+    inbox_chats=5_000,
 )
 SMOKE = Config(
     duration=1,
@@ -52,6 +56,8 @@ SMOKE = Config(
     pgbench_clients=2,
     contest_connections=(8,),
     warmup=1,
+    crowd_members=50,
+    inbox_chats=20,
 )
 
 
@@ -90,21 +96,22 @@ def paths(data: Dataset) -> list[Target]:
     d_mid = (d_lo + d_hi) // 2  # the service deletes from the bottom, pgbench from the top half
     return [
         Target("open chat (latest 20)", "GET", "/chats/{id}", "get_chat_with_messages",
-              ids=(c_lo, c_hi), pg_params=((c_lo, c_hi), "20")),
+              ids=(c_lo, c_hi), pg_params=((c_lo, c_hi), "20", None, "false")),
         Target("open the 1M-message chat", "GET", f"/chats/{big}", "get_chat_with_messages",
-              pg_params=(str(big), "20")),
+              pg_params=(str(big), "20", None, "false")),
         Target("page messages (keyset, 100)", "GET",
               f"/chats/{big}/messages?limit=100&before_id={{id}}", "list_messages_before",
-              ids=(b_lo + 1, b_hi), pg_params=(str(big), (b_lo + 1, b_hi), "0", "100")),
+              ids=(b_lo + 1, b_hi),
+              pg_params=(str(big), (b_lo + 1, b_hi), "0", "100", None, "false")),
         Target("get one message", "GET", "/messages/{id}", "get_message",
-              ids=(m_lo, m_hi), pg_params=((m_lo, m_hi),)),
+              ids=(m_lo, m_hi), pg_params=((m_lo, m_hi), None, "false")),
         Target("list chats (100)", "GET", "/chats?limit=100", "list_chats_forward",
-               pg_params=("0", str(MAX_BIGINT), "0", "100")),
+               pg_params=("0", str(MAX_BIGINT), "0", "100", None, "false")),
         Target("post message", "POST", "/chats/{id}/messages", "create_message",
               ids=(c_lo, c_hi), body='{{"text": "bench message {n}"}}',
-              pg_params=((c_lo, c_hi), "bench message", None, None)),
+              pg_params=((c_lo, c_hi), "bench message", None, None, "false")),
         Target("create chat", "POST", "/chats", "create_chat", body='{{"title": "bench {n}"}}',
-              pg_params=("bench chat",)),
+              pg_params=("bench chat", "public", None)),
         Target("delete chat", "DELETE", "/chats/{id}", "delete_chat", ids=(d_lo, d_mid),
               sequential=True, pg_params=((d_mid + 1, d_hi),)),
     ]  # fmt: skip

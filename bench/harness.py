@@ -32,6 +32,7 @@ class Target:
     sequential: bool = False
     # pgbench parameters by position: (low, high) is random in that range, a str is fixed.
     pg_params: tuple[tuple[int, int] | str | None, ...] = ()
+    authorization: str = ""  # a bearer token, for a service with authentication on
 
 
 @dataclass
@@ -121,6 +122,7 @@ def run_wrk(
         "BENCH_ID_MAX": str(high),
         "BENCH_SEQUENTIAL": "1" if target.sequential else "0",
         "BENCH_THREADS": str(WRK_THREADS),
+        "BENCH_TOKEN": target.authorization,
     }
     cpu_before = cpu_seconds(server) if server else 0.0
     output = subprocess.run(

@@ -1,5 +1,5 @@
 """One full measurement: every path against its database ceiling, paging, the big operations,
-the HTTP ceiling, then the contest."""
+people at scale (authentication on), the HTTP ceiling, then the contest."""
 
 import asyncio
 import os
@@ -18,6 +18,7 @@ from bench.config import Config, PathResult, paths
 from bench.contest import BARE, SERVICE, command, contest
 from bench.dataset import fresh_database, seed, settle
 from bench.harness import Load, Target, free_port, median, run_wrk, server_env, serving
+from bench.people import measure_people
 from bench.tools import require, run_pgbench
 from service.db.migrations import apply_migrations
 
@@ -128,6 +129,17 @@ def measure(config: Config, workers: list[int]) -> dict[str, Any]:
             )
             print(f"bench: big operations: {big}", flush=True)
 
+        settle(database_url)
+        people_port = free_port()
+        people = measure_people(
+            database_url,
+            config,
+            data,
+            wrk,
+            people_port,
+            command(SERVICE, config.workers, people_port),
+        )
+        print(f"bench: people: {people}", flush=True)
         bare_port = free_port()
         bare = command(BARE, config.workers, bare_port)
         with serving(bare, server_env(database_url, bare_port), bare_port):
@@ -159,5 +171,6 @@ def measure(config: Config, workers: list[int]) -> dict[str, Any]:
         "contest": entries,
         "paging": paging,
         "big": big,
+        "people": people,
         "peak_worker_rss_mb": rss.peak_mb,
     }

@@ -6,6 +6,7 @@ from typing import Any
 
 from bench.big import big_targets
 from bench.harness import ROOT, WRK_THREADS
+from bench.people import people_targets
 from bench.scaling import contest_table, contest_targets, scaling_table
 
 PERFORMANCE_PAGE = ROOT / "docs" / "performance.md"
@@ -31,6 +32,7 @@ def targets(report: dict[str, Any]) -> list[tuple[str, str, bool]]:
         ("worker RSS < 150 MB", f"{report['peak_worker_rss_mb']:.0f} MB",
          report["peak_worker_rss_mb"] < 150),
         *big_targets(report["big"]),
+        *people_targets(report["people"], open_chat.service),
     ]  # fmt: skip
 
 

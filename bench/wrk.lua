@@ -4,6 +4,7 @@
 --                  or consecutive per request when BENCH_SEQUENTIAL=1, e.g. for deletes)
 --   BENCH_BODY     JSON body template for POST; "{n}" becomes the request's number
 --   BENCH_THREADS  wrk's -t, so sequential ids do not collide between threads
+--   BENCH_TOKEN    a bearer token to send (authentication on), or empty
 -- done() prints one JSON line with the totals the harness parses.
 
 local thread_counter = 0
@@ -22,6 +23,10 @@ function init(args)
   sequential = os.getenv("BENCH_SEQUENTIAL") == "1"
   threads = tonumber(os.getenv("BENCH_THREADS") or "1")
   headers = { ["Content-Type"] = "application/json" }
+  local token = os.getenv("BENCH_TOKEN") or ""
+  if token ~= "" then
+    headers["Authorization"] = "Bearer " .. token
+  end
   sent = 0
   math.randomseed(os.time() + (thread_index or 0) * 7919)
 end

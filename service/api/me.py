@@ -30,7 +30,7 @@ from service.domain.people import (
 )
 from service.domain.problems import ValidationIssue
 
-NEEDS_AUTH = " Needs authentication (with it off there is no caller: 404 `no_caller`)."
+NEEDS_AUTH = " Needs authentication (with it off there is no caller: 403 `no_caller`)."
 
 
 @documented(
@@ -40,7 +40,7 @@ NEEDS_AUTH = " Needs authentication (with it off there is no caller: 404 `no_cal
     description="The caller's user: an API key's user, or a JWT's `sub`." + NEEDS_AUTH,
     responses={
         200: {"description": "The caller", **json_content(UserPublic)},
-        **error_responses(404, 503),
+        **error_responses(403, 404, 503),
     },
 )
 async def get_me(request: web.Request) -> web.Response:
@@ -57,7 +57,7 @@ async def get_me(request: web.Request) -> web.Response:
     requestBody=json_body(ProfileUpdate),
     responses={
         200: {"description": "The caller as it is now", **json_content(UserPublic)},
-        **error_responses(404, 413, 415, 422, 503),
+        **error_responses(403, 413, 415, 422, 503),
     },
 )
 async def update_me(request: web.Request) -> web.Response:
@@ -110,7 +110,7 @@ def _cursor(raw: str | None) -> tuple[datetime, int] | None:
             **json_content(Inbox),
         },
         **NOT_MODIFIED,
-        **error_responses(404, 422, 503),
+        **error_responses(403, 422, 503),
     },
 )
 async def list_my_chats(request: web.Request) -> web.Response:
@@ -139,7 +139,7 @@ async def list_my_chats(request: web.Request) -> web.Response:
             **json_content(UnreadSummary),
         },
         **NOT_MODIFIED,
-        **error_responses(404, 503),
+        **error_responses(403, 503),
     },
 )
 async def get_my_unread(request: web.Request) -> web.Response:

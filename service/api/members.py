@@ -16,7 +16,7 @@ from service.api.openapi.annotations import (
     path_id,
     path_user_id,
 )
-from service.domain.people import MemberList, MemberRole, Membership, MembersPageQuery
+from service.domain.people import MemberList, Membership, MembersPageQuery, RoleChange
 
 CHAT_ID = path_id("chat_id", "Id of the chat.")
 USER_ID = path_user_id("user_id", "The member's user id.")
@@ -63,7 +63,7 @@ async def list_members(request: web.Request) -> web.Response:
     "its newest message. Demoting the last owner is a 409 (`last_owner`): a chat keeps an "
     "owner." + OWNERS,
     parameters=[CHAT_ID, USER_ID],
-    requestBody=json_body(MemberRole),
+    requestBody=json_body(RoleChange),
     responses={
         200: {"description": "The role changed, or was already that", **json_content(Membership)},
         201: {"description": "Added", **json_content(Membership)},
@@ -73,7 +73,7 @@ async def list_members(request: web.Request) -> web.Response:
 async def put_member(request: web.Request) -> web.Response:
     chat_id = path_int(request, "chat_id")
     user_id = path_user(request, "user_id")
-    body = await read_body(request, MemberRole)
+    body = await read_body(request, RoleChange)
     data = request.app[DATA]
     await data.members.require(viewer(request), chat_id, "owner")
     added, role = await data.members.put_member(chat_id=chat_id, user_id=user_id, role=body.role)
@@ -108,12 +108,13 @@ async def remove_member(request: web.Request) -> web.Response:
     summary="Join a public chat",
     description="The caller becomes a member (its role stays if it already is one), having "
     "read the chat up to its newest message. A private chat is a 404 for non-members "
-    "(`admin` may join any chat). Needs authentication.",
+    "(`admin` may join any chat). Needs authentication (with it off there is no caller: 403 "
+    "`no_caller`).",
     parameters=[CHAT_ID],
     responses={
         200: {"description": "Already a member", **json_content(Membership)},
         201: {"description": "Joined", **json_content(Membership)},
-        **error_responses(404, 422, 503),
+        **error_responses(403, 404, 422, 503),
     },
 )
 async def join_chat(request: web.Request) -> web.Response:

@@ -2,9 +2,10 @@
 
 import datetime as dt
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from service.domain.fields import Title, stored_at
 from service.domain.messages import MessagePublic
@@ -24,17 +25,33 @@ class ChatCreate(BaseModel):
     )
 
 
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
 class ChatUpdate(BaseModel):
     """Body of `PATCH /chats/{chat_id}`: a new title (the rule of creating), a new visibility,
     or both."""
 
-    title: Title | None = Field(default=None, examples=["Планы на выходные (перенесено)"])
-    visibility: Visibility | None = Field(default=None, examples=["public"])
+    # At least one of the two (what the validator below says in words).
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
+    # Left out, a field keeps what the chat has; the schema shows no default (null is not a
+    # value either may take).
+    title: Title | SkipJsonSchema[None] = Field(
+        default=None, examples=["Планы на выходные (перенесено)"], json_schema_extra=_no_default
+    )
+    visibility: Visibility | SkipJsonSchema[None] = Field(
+        default=None, examples=["public"], json_schema_extra=_no_default
+    )
 
     @model_validator(mode="after")
     def _something(self) -> "ChatUpdate":
         if self.title is None and self.visibility is None:
             raise ValueError("give a title, a visibility, or both")
+        given_null = [name for name in sorted(self.model_fields_set) if getattr(self, name) is None]
+        if given_null:
+            raise ValueError(f"{given_null[0]} must not be null: leave it out to keep it")
         return self
 
 

@@ -60,15 +60,6 @@ class MemberNotFound(NotFound):
         self.chat_id = chat_id
 
 
-class NoCaller(NotFound):
-    """A route about the caller (/me...) while authentication is off: there is nobody."""
-
-    code = "no_caller"
-
-    def __init__(self) -> None:
-        super().__init__("There is no caller while authentication is off (AUTH_MODE=none)")
-
-
 class Conflict(DomainError):
     code = "conflict"
 
@@ -120,6 +111,15 @@ class NotAMember(Forbidden):
     def __init__(self, chat_id: int) -> None:
         super().__init__(f"Only members of chat with id={chat_id} may do this; join it first")
         self.chat_id = chat_id
+
+
+class NoCaller(Forbidden):
+    """A route about the caller (/me..., join) while authentication is off: there is nobody."""
+
+    code = "no_caller"
+
+    def __init__(self) -> None:
+        super().__init__("There is no caller while authentication is off (AUTH_MODE=none)")
 
 
 class NotAnOwner(Forbidden):

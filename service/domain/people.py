@@ -90,7 +90,7 @@ class MemberList(RootModel[list[MemberPublic]]):
     pass
 
 
-class MemberRole(BaseModel):
+class RoleChange(BaseModel):
     """Body of `PUT /chats/{chat_id}/members/{user_id}`."""
 
     role: Role = Field(examples=["member"])

@@ -219,10 +219,10 @@ async def test_search_never_reaches_a_chat_the_caller_cannot_read(people: People
 async def test_me_routes_need_a_caller(client: Client) -> None:
     for path in ("/me", "/me/chats", "/me/unread"):
         answer = await client.get(path)
-        assert (answer.status, (await answer.json())["code"]) == (404, "no_caller"), path
+        assert (answer.status, (await answer.json())["code"]) == (403, "no_caller"), path
     chat = await create_chat(client)
     assert chat["visibility"] == "public"  # nobody could see a private one
-    assert (await client.post(f"/chats/{chat['id']}/join")).status == 404
+    assert (await client.post(f"/chats/{chat['id']}/join")).status == 403
 
 
 def _rsa() -> tuple[Any, bytes]:

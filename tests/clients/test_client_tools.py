@@ -197,6 +197,90 @@ def _drive_every_operation(client: Any, models: Any) -> None:
     assert b"chat_api_http_requests_total" in metrics.content
 
 
+def test_a_generated_client_drives_the_people_operations(
+    database_url: str, tmp_path: Path, client_package: Any
+) -> None:
+    """The same package against a service with API keys: members, joining, the inbox."""
+    models = importlib.import_module(f"{PACKAGE}.models")
+    port = free_port()
+    process = start_service(database_url, port, tmp_path, AUTH_MODE="api_key")
+    try:
+        tokens = {user: _key(database_url, user) for user in ("ann", "bob")}
+        base = f"http://127.0.0.1:{port}"
+        with (
+            client_package.AuthenticatedClient(
+                base_url=base, token=tokens["ann"], raise_on_unexpected_status=True
+            ) as ann,
+            client_package.AuthenticatedClient(
+                base_url=base, token=tokens["bob"], raise_on_unexpected_status=True
+            ) as bob,
+        ):
+            _drive_the_people_operations(ann, bob, models)
+    finally:
+        stop(process)
+
+
+def _key(database_url: str, user: str) -> str:
+    created = subprocess.run(
+        [BIN / "chat-api", "keys", "create", "--name", user, "--scopes", "read,write"],
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    return created.stdout.split()[-1]
+
+
+def _drive_the_people_operations(ann: Any, bob: Any, models: Any) -> None:
+    me = _operation("people", "get_me").sync(client=ann)
+    assert isinstance(me, models.User)
+    assert me.id == "ann"
+    renamed = _operation("people", "update_me").sync(
+        client=ann, body=models.ProfileUpdate.from_dict({"display_name": "Ann"})
+    )
+    assert renamed.display_name == "Ann"
+    assert _operation("people", "get_user").sync("ann", client=bob).display_name == "Ann"
+
+    create = _operation("chats", "create_chat")
+    private = create.sync(client=ann, body=models.ChatCreate.from_dict({"title": "team"}))
+    public = create.sync(
+        client=ann, body=models.ChatCreate.from_dict({"title": "lobby", "visibility": "public"})
+    )
+    added = _operation("members", "put_member").sync_detailed(
+        private.id, "bob", client=ann, body=models.RoleChange.from_dict({"role": "member"})
+    )
+    assert added.status_code == 201
+    assert isinstance(added.parsed, models.Membership)
+    members = _operation("members", "list_members").sync(private.id, client=bob)
+    assert [(m.user_id, m.role) for m in members] == [("ann", "owner"), ("bob", "member")]
+    joined = _operation("members", "join_chat").sync_detailed(public.id, client=bob)
+    assert joined.status_code == 201
+
+    post = _operation("messages", "create_message")
+    first = post.sync(private.id, client=ann, body=models.MessageCreate(text="one"))
+    post.sync(private.id, client=ann, body=models.MessageCreate(text="two"))
+    inbox = _operation("people", "list_my_chats").sync(client=bob)
+    assert [item.chat.id for item in inbox] == [private.id, public.id]
+    assert inbox[0].unread_count == 2
+    assert inbox[0].last_message.text == "two"
+    unread = _operation("people", "get_my_unread").sync(client=bob)
+    assert (unread.total_unread_count, unread.unread_chats) == (2, 1)
+    _operation("messages", "mark_read").sync(
+        private.id, client=bob, body=models.ReadMarker(up_to_id=first.id + 1_000)
+    )
+    back = _operation("messages", "mark_unread").sync(
+        private.id, client=bob, body=models.UnreadMarker(from_id=first.id)
+    )
+    assert isinstance(back, models.ReadMarked)
+    assert (back.updated, back.unread_count) == (2, 2)
+    left = _operation("members", "remove_member").sync_detailed(private.id, "bob", client=bob)
+    assert left.status_code == 204
+    hidden = _operation("chats", "get_chat").sync(private.id, client=bob)
+    assert isinstance(hidden, models.ErrorBody)
+    assert hidden.code == "chat_not_found"
+
+
 @pytest.fixture(
     params=[
         {},

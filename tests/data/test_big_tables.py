@@ -67,8 +67,8 @@ async def test_title_searches_keep_their_trigram_plan_on_every_run(
             per_transaction=False,
         )
         searches: list[tuple[str, tuple[Any, ...]]] = [
-            ("search_chats_forward", (0, 2**63 - 1, "chat 11999", 0, 20)),
-            ("search_chats_backward", (2**63 - 1, "chat 11999", 0, 20)),
+            ("search_chats_forward", (0, 2**63 - 1, "chat 11999", 0, 20, None, False)),
+            ("search_chats_backward", (2**63 - 1, "chat 11999", 0, 20, None, False)),
         ]
         for name, args in searches:
             query = getattr(app_queries.chats, name)

@@ -67,10 +67,19 @@ def test_bench_smoke_mode_measures_every_path(tmp_path: Path) -> None:
     assert big["search_common_p50_ms"] > 0
     assert big["deleted"], "the huge chat could be deleted"
     assert 0 < report["peak_worker_rss_mb"] < 1024
+    people = report["people"]
+    assert people["behind"] > 2_000, "the member behind has read nothing of the big chat"
+    assert people["inbox_chats"] == 20
+    for figure in ("post_crowd_rps", "post_alone_rps", "behind_p50_ms", "totals_p50_ms"):
+        assert people[figure] > 0, figure
+    assert people["inbox_p50_ms"] > 0
+    assert people["open_chat"]["errors"] == 0
     table = (tmp_path / "latest.md").read_text()
     assert "| open chat (latest 20) |" in table
     assert "messages read ≤ 50 ms" in table
     assert "-message chat succeeds" in table
+    assert "costs what one into a chat of 1 does" in table
+    assert "the first inbox page for a user in 20 chats" in table
     assert "| 1 | 8 | post message |" in table, "the contest table"
     assert "the peer's req/s (1 worker(s), 8 connections)" in table
     assert "| 1 | open chat (latest 20) |" in (tmp_path / "scaling.md").read_text()

@@ -1,5 +1,6 @@
 """Migrations (stairway, yoyo CLI), the chat-api commands and configuration errors."""
 
+import json
 import os
 import subprocess
 import sys
@@ -225,3 +226,26 @@ def test_migrate_prints_a_line_per_migration_and_yoyo_steps_only_when_debugging(
         assert f"applied {migration.stem} (" in result.stderr
     assert f"applied {len(MIGRATIONS)} migration(s)" in result.stderr
     assert ("applying step" in result.stderr) == (level == "DEBUG")
+
+
+async def test_people_migrations_keep_existing_chats_open_and_record_their_authors(
+    empty_database: str, test_queries: Statements
+) -> None:
+    from_people = [p.stem for p in MIGRATIONS if p.stem >= "0013_people"]
+    apply_migrations(empty_database)
+    rollback_migrations(empty_database, steps=len(from_people))
+    connection = await asyncpg.connect(empty_database)
+    try:
+        chat_id = await test_queries.insert_chat_before_people(connection)
+        assert apply_migrations(empty_database) == from_people
+        state = await test_queries.people_backfill_state(connection, chat_id)
+    finally:
+        await connection.close()
+    # Nothing disappears for anyone: public, no owner yet (an admin gives it one).
+    assert (state["visibility"], state["member_count"]) == ("public", 0)
+    assert state["last_message_id"] == state["newest_id"] is not None
+    assert state["last_message_at"].isoformat() == "2026-01-01T00:06:00+00:00"
+    users = json.loads(state["users"])
+    assert set(users) == {"ann", "bob"}
+    assert users["bob"].startswith("2026-01-01T00:01:00")  # its first message's time
+    assert state["valid"] is True

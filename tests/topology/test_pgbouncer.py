@@ -12,7 +12,8 @@ import aiohttp
 import asyncpg
 import pytest
 
-from tests.support.api import Client, create_chat, post_message, slow_health_check
+from service.api.appkeys import AUTHENTICATOR
+from tests.support.api import Client, bearer, create_chat, post_message, slow_health_check
 from tests.support.feeds import read_events
 from tests.support.live import free_port, start_service, stop
 from tests.support.pgbouncer import PgBouncer, database_name
@@ -212,3 +213,33 @@ async def _load(base: str, *, seconds: float) -> dict[int, int]:
 
         await asyncio.gather(*(user(number) for number in range(16)))
     return statuses
+
+
+async def test_people_work_through_pgbouncer(
+    pgbouncer: PgBouncer, database_url: str, make_client: MakeClient
+) -> None:
+    """Members, per-user read state and the inbox through the pooler: the transactions that
+    lock a chat and then move a position, and the membership checks of every read."""
+    client = await make_client(auth_mode="api_key", **through(pgbouncer, database_url))
+    keys = client.app[AUTHENTICATOR]
+    ann = bearer((await keys.create(name="ann", scopes=["read", "write"]))[0])  # type: ignore[attr-defined]
+    bob = bearer((await keys.create(name="bob", scopes=["read", "write"]))[0])  # type: ignore[attr-defined]
+    chat = await (await client.post("/chats", json={"title": "pooled"}, headers=ann)).json()
+    url = f"/chats/{chat['id']}"
+    assert (await client.get(url, headers=bob)).status == 404
+    added = await client.put(f"{url}/members/bob", json={"role": "member"}, headers=ann)
+    assert added.status == 201
+    posted = [
+        await (await client.post(f"{url}/messages", json={"text": f"m{n}"}, headers=ann)).json()
+        for n in range(3)
+    ]
+    read = await client.post(f"{url}/read", json={"up_to_id": posted[1]["id"]}, headers=bob)
+    assert await read.json() == {"updated": 2, "unread_count": 1}
+    unread = await client.post(f"{url}/unread", json={"from_id": posted[0]["id"]}, headers=bob)
+    assert await unread.json() == {"updated": 2, "unread_count": 3}
+    inbox = await (await client.get("/me/chats", headers=bob)).json()
+    assert [(i["chat"]["id"], i["unread_count"]) for i in inbox] == [(chat["id"], 3)]
+    totals = await (await client.get("/me/unread", headers=bob)).json()
+    assert totals == {"total_unread_count": 3, "unread_chats": 1}
+    assert (await client.delete(f"{url}/members/bob", headers=ann)).status == 204
+    assert (await client.get(url, headers=bob)).status == 404
