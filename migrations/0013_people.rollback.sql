@@ -60,6 +60,7 @@ DROP TABLE IF EXISTS chat_members;
 DROP FUNCTION IF EXISTS chat_members_count_inserted();
 DROP FUNCTION IF EXISTS chat_members_count_deleted();
 DROP FUNCTION IF EXISTS member_unread(bigint, bigint, bigint, bigint, bigint, bigint);
+DROP FUNCTION IF EXISTS unread_deleted_since(bigint, bigint, bigint);
 DROP TABLE IF EXISTS users;
 ALTER TABLE chats DROP COLUMN IF EXISTS deleted_revision;
 ALTER TABLE chats DROP COLUMN IF EXISTS last_message_at;

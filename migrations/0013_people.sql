@@ -78,8 +78,26 @@ COMMENT ON COLUMN chats.last_message_at IS 'created_at of last_message_id: what 
 COMMENT ON COLUMN chats.deleted_revision IS
     'The newest message_tombstones.revision of the chat (0: none), kept by messages_count_deleted.';
 
--- A member's unread messages (see the top of this file); NULL when member is NULL.
--- The tombstones are read only when the chat has had a deletion since the position moved.
+-- The messages at or below a member's position deleted since it last moved: read only when
+-- the chat has had a deletion since then (member_unread below).
+CREATE FUNCTION unread_deleted_since(chat_id bigint, last_read_id bigint, read_revision bigint)
+RETURNS bigint
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+AS $$
+BEGIN
+    RETURN (
+        SELECT count(*)
+        FROM message_tombstones AS t
+        WHERE t.chat_id = unread_deleted_since.chat_id
+          AND t.revision > unread_deleted_since.read_revision
+          AND t.message_id <= unread_deleted_since.last_read_id
+    );
+END;
+$$;
+
+-- A member's unread messages (see the top of this file); NULL when member is NULL. One
+-- expression without a subquery, so PostgreSQL inlines it into the queries that call it
+-- (a function holding the subquery itself ran, and was planned, once per row and query).
 CREATE FUNCTION member_unread(
     chat_id bigint, message_count bigint, deleted_revision bigint, last_read_id bigint,
     read_base bigint, read_revision bigint
@@ -88,13 +106,7 @@ LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
     SELECT message_count - read_base + CASE
         WHEN deleted_revision <= read_revision THEN 0
-        ELSE (
-            SELECT count(*)
-            FROM message_tombstones AS t
-            WHERE t.chat_id = member_unread.chat_id
-              AND t.revision > member_unread.read_revision
-              AND t.message_id <= member_unread.last_read_id
-        )
+        ELSE unread_deleted_since(chat_id, last_read_id, read_revision)
     END
 $$;
 

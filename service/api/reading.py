@@ -23,7 +23,6 @@ from service.domain.params import MessagesPage
 from service.domain.problems import ValidationIssue
 
 READ_ACCESS = " Others get 403 `not_a_member` for a public chat and 404 for a private one."
-NOTHING_TO_MARK = ReadMarked(updated=0, unread_count=None)
 
 
 @documented(
@@ -113,15 +112,9 @@ def _search_alone(page: MessagesPage) -> None:
 async def mark_read(request: web.Request) -> web.Response:
     chat_id = path_int(request, "chat_id")
     body = await read_body(request, ReadMarker)
-    data, caller = request.app[DATA], viewer(request)
-    if caller.user is None:
-        marked = await data.messages.mark_read(chat_id=chat_id, up_to_id=body.up_to_id)
-    elif (await data.members.require(caller, chat_id, "member")).role is None:
-        marked = NOTHING_TO_MARK  # admin, not a member: there is no position to move
-    else:
-        marked = await data.members.mark_read(
-            chat_id=chat_id, user_id=caller.user, up_to_id=body.up_to_id
-        )
+    marked = await request.app[DATA].reading.mark_read(
+        viewer=viewer(request), chat_id=chat_id, up_to_id=body.up_to_id
+    )
     return json_response(marked)
 
 
@@ -145,13 +138,7 @@ async def mark_read(request: web.Request) -> web.Response:
 async def mark_unread(request: web.Request) -> web.Response:
     chat_id = path_int(request, "chat_id")
     body = await read_body(request, UnreadMarker)
-    data, caller = request.app[DATA], viewer(request)
-    if caller.user is None:
-        marked = await data.messages.mark_unread(chat_id=chat_id, from_id=body.from_id)
-    elif (await data.members.require(caller, chat_id, "member")).role is None:
-        marked = NOTHING_TO_MARK
-    else:
-        marked = await data.members.mark_unread(
-            chat_id=chat_id, user_id=caller.user, from_id=body.from_id
-        )
+    marked = await request.app[DATA].reading.mark_unread(
+        viewer=viewer(request), chat_id=chat_id, from_id=body.from_id
+    )
     return json_response(marked)

@@ -9,6 +9,7 @@ from service.data.inbox import Inboxes
 from service.data.keys import KeyRows
 from service.data.members import Members
 from service.data.messages import Messages
+from service.data.reading import ReadPositions
 from service.data.sql import Queries
 from service.data.users import Users
 from service.db.databases import Databases
@@ -21,6 +22,7 @@ class DataLayer:
     messages: Messages
     events: Events
     members: Members
+    reading: ReadPositions
     users: Users
     inbox: Inboxes
     keys: KeyRows
@@ -35,6 +37,7 @@ class DataLayer:
             messages=Messages(databases, queries, chats=chats, members=members),
             events=Events(databases, queries),
             members=members,
+            reading=ReadPositions(databases, queries, chats=chats, members=members),
             users=Users(databases, queries),
             inbox=Inboxes(databases, queries),
             keys=KeyRows(databases, queries),

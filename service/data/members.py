@@ -1,5 +1,5 @@
 """Chat members (sql/members/): who may act on a chat, the members' list, adding, changing
-and removing members (a chat keeps an owner), and each member's read position."""
+and removing members (a chat keeps an owner). Their read positions are data/reading.py's."""
 
 from typing import Any
 
@@ -10,7 +10,6 @@ from service.data.chats import Chats
 from service.data.sql import Queries
 from service.db.databases import Databases
 from service.domain.errors import ChatNotFound, LastOwner, MemberNotFound
-from service.domain.messages import ReadMarked
 from service.domain.people import ChatAccess, MemberList, MemberPublic, Need, Viewer, check_access
 
 
@@ -84,23 +83,3 @@ class Members(DataModule):
         if demoting and access.role == "owner" and access.owners <= 1:
             raise LastOwner(chat_id)
         return access
-
-    async def mark_read(self, *, chat_id: int, user_id: str, up_to_id: int) -> ReadMarked:
-        return await self._move(self._sql.mark_member_read, chat_id, user_id, up_to_id)
-
-    async def mark_unread(self, *, chat_id: int, user_id: str, from_id: int) -> ReadMarked:
-        return await self._move(self._sql.mark_member_unread, chat_id, user_id, from_id)
-
-    async def _move(self, query: Any, chat_id: int, user_id: str, message_id: int) -> ReadMarked:
-        """Moves the member's read position, with the chat row locked first (as mark_read)."""
-        require_chat_id(chat_id)
-
-        async def move(db: asyncpg.Connection) -> Any:
-            async with db.transaction():
-                await self._chats.lock(db, chat_id)
-                return await query(db, chat_id, user_id, message_id)
-
-        row = await self.databases.write(move)
-        if row is None:
-            raise MemberNotFound(user_id, chat_id)
-        return ReadMarked(updated=row["updated"], unread_count=row["unread_count"])

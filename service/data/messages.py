@@ -1,5 +1,5 @@
 """Messages (sql/messages/): post (once per Idempotency-Key, or in bulk), page through a chat,
-mark read, get, edit, delete, and full-text search."""
+get, edit, delete, and full-text search. Read positions are data/reading.py's."""
 
 import html
 from collections.abc import Sequence
@@ -19,7 +19,7 @@ from service.domain.errors import (
     MessageNotFound,
     ReplyNotInChat,
 )
-from service.domain.messages import MessageList, MessagePublic, ReadMarked
+from service.domain.messages import MessageList, MessagePublic
 from service.domain.people import ChatAccess, Viewer
 from service.domain.search import SearchHit
 
@@ -155,29 +155,6 @@ class Messages(DataModule):
             if anchor is not None and not row[f"{name}_found"]:
                 raise AnchorNotFound(anchor, chat_id)
         return MessageList.model_validate_json(row["messages"])
-
-    async def mark_read(self, *, chat_id: int, up_to_id: int) -> ReadMarked:
-        """Moves the chat's shared read position (authentication off) up to up_to_id."""
-        return await self._move_shared(self._sql.mark_read, chat_id, up_to_id)
-
-    async def mark_unread(self, *, chat_id: int, from_id: int) -> ReadMarked:
-        """Moves the chat's shared read position back before from_id."""
-        return await self._move_shared(self._sql.mark_unread, chat_id, from_id)
-
-    async def _move_shared(self, query: Any, chat_id: int, message_id: int) -> ReadMarked:
-        require_chat_id(chat_id)
-
-        async def mark(db: asyncpg.Connection) -> Any:
-            # Two statements: one alone would lock the chat while a post held it, then
-            # count the unread messages in a snapshot from before that post committed.
-            async with db.transaction():
-                await self._chats.lock(db, chat_id)
-                return await query(db, chat_id, message_id)
-
-        row = await self.databases.write(mark)
-        if row is None:
-            raise ChatNotFound(chat_id)
-        return ReadMarked(updated=row["updated"], unread_count=row["unread_count"])
 
     async def get_message(self, *, message_id: int, viewer: Viewer) -> MessagePublic:
         """The message; one in a chat the viewer may not see is not found."""

@@ -40,8 +40,6 @@ class MessageQueries(QueryFolder, folder="messages"):
     list_messages_after: Query
     list_messages_before: Query
     list_messages_between: Query
-    mark_read: Query
-    mark_unread: Query
     prune_idempotency_keys: Query
     search_messages: Query
 
@@ -58,10 +56,15 @@ class EventQueries(QueryFolder, folder="events"):
 class MemberQueries(QueryFolder, folder="members"):
     chat_access: Query
     list_members: Query
-    mark_member_read: Query
-    mark_member_unread: Query
     put_member: Query
     remove_member: Query
+
+
+class ReadingQueries(QueryFolder, folder="reading"):
+    mark_member_read: Query
+    mark_member_unread: Query
+    mark_read: Query
+    mark_unread: Query
 
 
 class UserQueries(QueryFolder, folder="users"):
@@ -91,6 +94,7 @@ class Queries:
     messages: MessageQueries
     events: EventQueries
     members: MemberQueries
+    reading: ReadingQueries
     users: UserQueries
     inbox: InboxQueries
     keys: KeyQueries
@@ -115,6 +119,7 @@ def load_queries(root: Path | None = None) -> Queries:
         messages=MessageQueries.load(root),
         events=EventQueries.load(root),
         members=MemberQueries.load(root),
+        reading=ReadingQueries.load(root),
         users=UserQueries.load(root),
         inbox=InboxQueries.load(root),
         keys=KeyQueries.load(root),

@@ -10,7 +10,7 @@ import pytest
 
 from service.api.appkeys import AUTHENTICATOR
 from service.auth.keys import ApiKeys
-from tests.support.api import Client, MakeClient, bearer
+from tests.support.api import BODIES, PARAMS, Client, MakeClient, bearer
 
 # Callers: key name -> scopes. The key's user is its name.
 CALLERS = {
@@ -21,19 +21,6 @@ CALLERS = {
     "admin": ["admin"],  # admin alone: the moderator needs nothing else
 }
 BYSTANDER = "bystander"  # a member the members operations act on
-# A body each operation accepts; a new operation that takes one must be added here.
-BODIES: dict[str, Any] = {
-    "create_chat": {"title": "t"},
-    "create_message": {"text": "t"},
-    "create_messages": {"messages": [{"text": "t"}]},
-    "mark_read": {"up_to_id": 1},
-    "mark_unread": {"from_id": 1},
-    "edit_message": {"text": "edited"},
-    "rename_chat": {"title": "renamed"},
-    "put_member": {"role": "member"},
-    "update_me": {"display_name": "Someone"},
-}
-PARAMS: dict[str, dict[str, str]] = {"search_messages": {"q": "t"}}
 # What an operation on a chat needs: to see it, to be a member, to own it, or to be the
 # message's author (the owner wrote it). Operations not named here are not about one chat.
 NEEDS = {

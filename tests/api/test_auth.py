@@ -21,7 +21,9 @@ from service.api.appkeys import AUTHENTICATOR, DATA
 from service.auth.keys import SCOPES, ApiKeys
 from tests.support.api import (
     AUDIENCE,
+    BODIES,
     ISSUER,
+    PARAMS,
     Client,
     MakeClient,
     bearer,
@@ -32,22 +34,8 @@ from tests.support.paths import TEST_SQL
 from tests.support.sql import Statements
 
 TEST_QUERIES = Statements(TEST_SQL)
-# A body each operation accepts; a new operation that takes one must be added here.
-BODIES: dict[str, Any] = {
-    "create_chat": {"title": "t"},
-    "create_message": {"text": "t"},
-    "create_messages": {"messages": [{"text": "t"}]},
-    "mark_read": {"up_to_id": 1},
-    "mark_unread": {"from_id": 1},
-    "edit_message": {"text": "edited"},
-    "rename_chat": {"title": "renamed"},
-    "put_member": {"role": "member"},
-    "update_me": {"display_name": "Alice"},
-}
 # The member the members operations act on (the caller owns the chat; a chat keeps an owner).
 OTHER_MEMBER = "someone"
-# Query parameters an operation needs.
-PARAMS: dict[str, dict[str, str]] = {"search_messages": {"q": "t"}}
 # Operations only a message's author (or `admin`) may call: the table makes the message the
 # caller's, so the scope alone decides.
 AUTHOR_ONLY = {"edit_message", "delete_message"}

@@ -98,6 +98,7 @@ OWNERS = {
     "chats",
     "messages",
     "events",
+    "reading",
     "keys",
     "members",
     "users",

@@ -18,6 +18,23 @@ ISSUER = "https://idp.example/realms/chat"
 AUDIENCE = "chat-api"
 
 
+# A body each operation of the document accepts, and the query parameters it needs: the tables
+# that call every operation (tests/api/test_auth.py, test_access.py) send these. A new
+# operation that takes a body must be added here.
+BODIES: dict[str, Any] = {
+    "create_chat": {"title": "t"},
+    "create_message": {"text": "t"},
+    "create_messages": {"messages": [{"text": "t"}]},
+    "mark_read": {"up_to_id": 1},
+    "mark_unread": {"from_id": 1},
+    "edit_message": {"text": "edited"},
+    "rename_chat": {"title": "renamed"},
+    "put_member": {"role": "member"},
+    "update_me": {"display_name": "Someone"},
+}
+PARAMS: dict[str, dict[str, str]] = {"search_messages": {"q": "t"}}
+
+
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
