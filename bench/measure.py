@@ -130,15 +130,7 @@ def measure(config: Config, workers: list[int]) -> dict[str, Any]:
             print(f"bench: big operations: {big}", flush=True)
 
         settle(database_url)
-        people_port = free_port()
-        people = measure_people(
-            database_url,
-            config,
-            data,
-            wrk,
-            people_port,
-            command(SERVICE, config.workers, people_port),
-        )
+        people = measure_people(database_url, config, data, wrk, (free_port(), free_port()))
         print(f"bench: people: {people}", flush=True)
         bare_port = free_port()
         bare = command(BARE, config.workers, bare_port)

@@ -32,7 +32,7 @@ def targets(report: dict[str, Any]) -> list[tuple[str, str, bool]]:
         ("worker RSS < 150 MB", f"{report['peak_worker_rss_mb']:.0f} MB",
          report["peak_worker_rss_mb"] < 150),
         *big_targets(report["big"]),
-        *people_targets(report["people"], open_chat.service),
+        *people_targets(report["people"]),
     ]  # fmt: skip
 
 

@@ -74,6 +74,8 @@ def test_bench_smoke_mode_measures_every_path(tmp_path: Path) -> None:
         assert people[figure] > 0, figure
     assert people["inbox_p50_ms"] > 0
     assert people["open_chat"]["errors"] == 0
+    assert people["open_chat_plain"]["errors"] == 0
+    assert people["open_chat"]["rps"] > 0
     table = (tmp_path / "latest.md").read_text()
     assert "| open chat (latest 20) |" in table
     assert "messages read ≤ 50 ms" in table
