@@ -7,14 +7,17 @@ from pathlib import Path
 from typing import Any
 
 import jwt
+from pydantic import TypeAdapter, ValidationError
 
 from service.auth.principal import Principal
-from service.domain.people import DISPLAY_NAME_MAX_LENGTH, USER_ID_MAX_LENGTH
+from service.domain.fields import DisplayName
+from service.domain.people import USER_ID_MAX_LENGTH
 from service.settings import Settings
 
 logger = logging.getLogger("chat_api.auth")
 
 JWKS_CACHE_SECONDS = 300
+_DISPLAY_NAME = TypeAdapter(DisplayName)
 
 
 class JwtVerifier:
@@ -79,15 +82,12 @@ class JwtVerifier:
 
 
 def _name(claims: dict[str, Any]) -> str | None:
-    """The OpenID Connect `name` claim, when it makes a display name (1-100 characters once
-    trimmed, no NUL); anything else is ignored."""
-    name = claims.get("name")
-    if not isinstance(name, str):
+    """The OpenID Connect `name` claim, when it makes a display name (the rule of
+    `PATCH /me`); anything else is ignored."""
+    try:
+        return _DISPLAY_NAME.validate_python(claims.get("name"), strict=True)
+    except ValidationError:
         return None
-    name = name.strip()
-    if not 1 <= len(name) <= DISPLAY_NAME_MAX_LENGTH or "\x00" in name:
-        return None
-    return name
 
 
 def _scopes(claims: dict[str, Any]) -> frozenset[str]:

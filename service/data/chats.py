@@ -34,9 +34,6 @@ class Chats(DataModule):
         self._sql = queries.chats
         self._delete_timeout = delete_timeout
 
-    async def exists(self, chat_id: int) -> bool:
-        return can_exist(chat_id) and bool(await self._read(self._sql.chat_exists, chat_id))
-
     async def lock(self, db: asyncpg.Connection, chat_id: int) -> None:
         """Locks the chat's row until the transaction ends: what posts lock too."""
         await self._sql.lock_chat(db, chat_id)

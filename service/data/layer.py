@@ -34,7 +34,7 @@ class DataLayer:
         return cls(
             databases=databases,
             chats=chats,
-            messages=Messages(databases, queries, chats=chats, members=members),
+            messages=Messages(databases, queries, members=members),
             events=Events(databases, queries),
             members=members,
             reading=ReadPositions(databases, queries, chats=chats, members=members),

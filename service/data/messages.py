@@ -8,7 +8,6 @@ from typing import Any, NoReturn
 import asyncpg
 
 from service.data.base import DataModule, can_exist, require_chat_id
-from service.data.chats import Chats
 from service.data.members import Members
 from service.data.sql import Queries
 from service.db.databases import Databases
@@ -38,12 +37,9 @@ def _message(row: Any) -> MessagePublic:
 
 
 class Messages(DataModule):
-    def __init__(
-        self, databases: Databases, queries: Queries, *, chats: Chats, members: Members
-    ) -> None:
+    def __init__(self, databases: Databases, queries: Queries, *, members: Members) -> None:
         super().__init__(databases, queries)
         self._sql = queries.messages
-        self._chats = chats
         self._members = members
 
     async def create_message(

@@ -13,7 +13,6 @@ from service.db.replicas import ReplicationQueries
 
 
 class ChatQueries(QueryFolder, folder="chats"):
-    chat_exists: Query
     create_chat: Query
     delete_chat: Query
     get_chat_stats: Query

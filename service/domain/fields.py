@@ -14,6 +14,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 TITLE_MAX_LENGTH = 200
+DISPLAY_NAME_MAX_LENGTH = 100
 # The largest bigint: ids, offsets and anchors beyond it cannot name a row.
 MAX_BIGINT = 2**63 - 1
 TEXT_MAX_LENGTH = 5000
@@ -50,6 +51,13 @@ Title = Annotated[
     BeforeValidator(_trim),
     AfterValidator(storable_in_postgres),
     WithJsonSchema(_trimmed_text_schema(TITLE_MAX_LENGTH)),
+]
+DisplayName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=DISPLAY_NAME_MAX_LENGTH),
+    BeforeValidator(_trim),
+    AfterValidator(storable_in_postgres),
+    WithJsonSchema(_trimmed_text_schema(DISPLAY_NAME_MAX_LENGTH)),
 ]
 MessageText = Annotated[
     str,

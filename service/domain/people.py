@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     RootModel,
@@ -16,12 +15,11 @@ from pydantic import (
 
 from service.domain.chats import ChatPublic
 from service.domain.errors import ChatNotFound, NotAMember, NotAnOwner
-from service.domain.fields import storable_in_postgres
+from service.domain.fields import DisplayName
 from service.domain.messages import MessagePublic
 
 Role = Literal["owner", "member"]
 USER_ID_MAX_LENGTH = 255
-DISPLAY_NAME_MAX_LENGTH = 100
 MEMBERS_PAGE_MAX = 100
 INBOX_PAGE_MAX = 100
 
@@ -43,16 +41,6 @@ class Viewer:
 ANYONE = Viewer(user=None)
 
 
-def _trim(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
-
-
-DisplayName = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=DISPLAY_NAME_MAX_LENGTH),
-    BeforeValidator(_trim),
-    BeforeValidator(lambda value: storable_in_postgres(value) if isinstance(value, str) else value),
-]
 UserId = Annotated[str, StringConstraints(min_length=1, max_length=USER_ID_MAX_LENGTH)]
 
 

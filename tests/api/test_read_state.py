@@ -12,6 +12,7 @@ import pytest
 
 from service.api.appkeys import AUTHENTICATOR
 from tests.support.api import Client, MakeClient, bearer
+from tests.support.sql import Statements
 
 
 class Room:
@@ -132,7 +133,7 @@ async def test_unread_counts_follow_edits_deletes_and_bulk_posts(room: Room) -> 
 
 
 async def test_unread_counts_stay_exact_under_concurrent_posts_edits_deletes_and_reads(
-    room: Room, db: asyncpg.Connection
+    room: Room, db: asyncpg.Connection, test_queries: Statements
 ) -> None:
     seeded = [await room.post("ann", f"seed {n}") for n in range(20)]
     rng = random.Random(7)
@@ -162,16 +163,9 @@ async def test_unread_counts_stay_exact_under_concurrent_posts_edits_deletes_and
     work += [unread("bob", m) for m in rng.sample(seeded, 3)]
     rng.shuffle(work)
     await asyncio.gather(*work)
-    positions = await db.fetch(
-        "SELECT user_id, last_read_id FROM chat_members WHERE chat_id = $1", room.id
-    )
-    for row in positions:
-        behind = await db.fetchval(
-            "SELECT count(*) FROM messages WHERE chat_id = $1 AND id > $2",
-            room.id,
-            row["last_read_id"],
-        )
-        assert await room.unread(row["user_id"]) == behind, row["user_id"]
+    members = await test_queries.members_behind(db, room.id)
+    for row in members:
+        assert await room.unread(row["user_id"]) == row["behind"], row["user_id"]
 
 
 async def _inbox(room: Room, user: str, query: str = "") -> Any:
