@@ -9,7 +9,7 @@ from aiohttp import web
 
 from service.api.appkeys import DATA, METRICS, REQUEST_ID, SETTINGS
 from service.api.http.responses import json_response
-from service.api.openapi.annotations import documented, json_content
+from service.api.openapi.annotations import RETRY_AFTER_HEADER, documented, json_content
 from service.domain.errors import DatabaseReadOnly, DatabaseUnavailable
 from service.domain.health import (
     DatabaseHealth,
@@ -46,6 +46,7 @@ async def health(request: web.Request) -> web.Response:
         200: {"description": "The primary takes writes", **json_content(DatabasesHealthy)},
         503: {
             "description": "The primary is unreachable, too slow, or read-only",
+            "headers": {"Retry-After": RETRY_AFTER_HEADER},
             **json_content(DatabasesUnhealthy),
         },
     },
@@ -71,7 +72,7 @@ async def health_db(request: web.Request) -> web.Response:
     body = DatabasesUnhealthy(
         detail=error.detail, code=error.code, request_id=request[REQUEST_ID], databases=report
     )
-    return json_response(body, status=503)
+    return json_response(body, status=503, headers=error.headers)
 
 
 @documented(

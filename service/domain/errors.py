@@ -178,11 +178,16 @@ class IdempotencyKeyReused(InvalidInput):
         self.key = key
 
 
+# What a 503 from the database tells a client: the outages it answers (a restart, a failover's
+# promotion) last seconds, and a retry with the same Idempotency-Key is always safe.
+RETRY_AFTER = {"Retry-After": "1"}
+
+
 class DatabaseUnavailable(DomainError):
     code = "database_unavailable"
 
     def __init__(self) -> None:
-        super().__init__("Database unavailable")
+        super().__init__("Database unavailable", dict(RETRY_AFTER))
 
 
 class DatabaseReadOnly(DatabaseUnavailable):
@@ -196,4 +201,5 @@ class DatabaseReadOnly(DatabaseUnavailable):
             self,
             "The database is read-only (a standby, or a failover in progress): "
             "writes are refused; retry shortly",
+            dict(RETRY_AFTER),
         )

@@ -10,7 +10,7 @@ from typing import Self
 from service.data.events import Events
 from service.data.members import Members
 from service.db import consistency
-from service.domain.errors import ChatNotFound
+from service.domain.errors import ChatNotFound, DatabaseUnavailable
 from service.domain.events import FeedEvent
 from service.domain.messages import MessagePublic
 from service.domain.people import Viewer
@@ -18,6 +18,7 @@ from service.live.hub import ChatDeleted, ChatLeft, EventHub, NewMessage, Resync
 
 HEARTBEAT_SECONDS = 15.0
 CATCH_UP_PAGE = 100
+CATCH_UP_RETRY_SECONDS = 0.5
 
 
 class KeepAlive:
@@ -90,11 +91,15 @@ class ChatFeed:
     async def _gone(self) -> Ending:
         """Why the catch-up no longer finds the chat: deleted, or no longer visible to the
         viewer (it became private)."""
-        try:
-            await self._events.newest_event(chat_id=self._chat_id)
-        except ChatNotFound:
-            return ChatDeleted(self._chat_id)
-        return ChatLeft(self._chat_id)
+        while True:
+            try:
+                await self._events.newest_event(chat_id=self._chat_id)
+            except ChatNotFound:
+                return ChatDeleted(self._chat_id)
+            except DatabaseUnavailable:
+                await asyncio.sleep(CATCH_UP_RETRY_SECONDS)
+                continue
+            return ChatLeft(self._chat_id)
 
     def _as_seen(self, message: MessagePublic) -> MessagePublic:
         """A live message as the viewer sees it (the hub reads it once for everyone): new to
@@ -106,7 +111,9 @@ class ChatFeed:
 
     async def _catch_up(self, page: list[FeedEvent] | None) -> AsyncIterator[FeedItem]:
         """This page (or the next one from the database), then the following ones until one
-        is not full; a ChatDeleted or ChatLeft when the chat is gone meanwhile."""
+        is not full; a ChatDeleted or ChatLeft when the chat is gone meanwhile. While the
+        database cannot answer (a restart, a failover's promotion) the stream stays open:
+        KeepAlives, and another try every CATCH_UP_RETRY_SECONDS."""
         while True:
             if page is None:
                 try:
@@ -114,6 +121,10 @@ class ChatFeed:
                 except ChatNotFound:
                     yield await self._gone()
                     return
+                except DatabaseUnavailable:
+                    yield KeepAlive()
+                    await asyncio.sleep(CATCH_UP_RETRY_SECONDS)
+                    continue
             for event in self._new(page):
                 yield event
             if len(page) < CATCH_UP_PAGE:

@@ -50,6 +50,11 @@ class EventHub:
         self._payloads: asyncio.Queue[str] = asyncio.Queue()
         # Backend pid of this process's LISTEN connection: its name in chat_followers.
         self.listener_pid: int | None = None
+        # From a lost (or not yet made) LISTEN connection until its successor follows every
+        # chat again and the subscribers were told to catch up: a message heard meanwhile may
+        # come after ones that were never announced, so it is left to that catch-up (a feed
+        # that took it live would skip the gap).
+        self._catching_up = True
 
     async def follow(
         self, events: Events, chat_id: int, user: str | None = None
@@ -77,11 +82,20 @@ class EventHub:
                 await events.follow_chat(chat_id=chat_id, listener_pid=pid)
 
     async def register(self, events: Events, listener_pid: int) -> None:
-        """A (re)connected listener: forget dead processes' records, follow our chats again."""
+        """A (re)connected listener: forget dead processes' records, follow our chats again,
+        then every subscriber catches up from the database (all it missed was committed before
+        this, and what commits from now on is announced)."""
         self.listener_pid = listener_pid
         await events.forget_stale_followers()
         for chat_id in list(self._subscribers):
             await events.follow_chat(chat_id=chat_id, listener_pid=listener_pid)
+        self.broadcast(Resync())
+        self._catching_up = False
+
+    def lost(self) -> None:
+        """The LISTEN connection is gone: notifications may be missed until `register`."""
+        self.listener_pid = None
+        self._catching_up = True
 
     def subscribe(self, chat_id: int, user: str | None = None) -> asyncio.Queue[Event]:
         queue: asyncio.Queue[Event] = asyncio.Queue(maxsize=SUBSCRIBER_BACKLOG)
@@ -145,6 +159,8 @@ class EventHub:
             if what in ("changed", "private"):
                 self.broadcast(Resync(), chat_id)
                 continue
+            if self._catching_up:
+                continue  # the Resync that ends the catch-up brings it
             try:
                 message = await messages.get_message(message_id=int(what), viewer=ANYONE)
             except DomainError:

@@ -1,6 +1,7 @@
 """The one LISTEN connection of each process, on the `chat_events` channel (fed by the
-triggers of migration 0004): it reconnects by itself, and after a reconnect tells every
-subscriber to catch up from the database."""
+triggers of migration 0004): it reconnects by itself (to whichever server DATABASE_LISTEN_URL
+leads to now: after a failover, the new primary), and after a reconnect tells every subscriber
+to catch up from the database."""
 
 import asyncio
 import contextlib
@@ -12,21 +13,22 @@ import asyncpg
 from service.data.layer import DataLayer
 from service.db.dsn import asyncpg_dsn
 from service.domain.errors import DomainError
-from service.live.hub import EventHub, Resync
+from service.live.hub import EventHub
 from service.settings import Settings
 
 logger = logging.getLogger("chat_api.events")
 
 CHANNEL = "chat_events"
-RECONNECT_SECONDS = 1.0
+RECONNECT_SECONDS = 0.25
 # A listener that keeps failing (a standby, a database that is away) retries less and less
-# often, and says so once rather than every second.
-RECONNECT_MAX_SECONDS = 30.0
+# often, and says so once rather than every time; a failover's promotion takes seconds, and
+# the feeds are late until the listener is back, so the wait stays short.
+RECONNECT_MAX_SECONDS = 2.0
 
 
 async def _listen(settings: Settings, data: DataLayer, hub: EventHub) -> None:
     dsn = asyncpg_dsn(settings.listen_url)
-    first, failures = True, 0
+    failures = 0
     while True:
         connection: asyncpg.Connection | None = None
         try:
@@ -41,9 +43,7 @@ async def _listen(settings: Settings, data: DataLayer, hub: EventHub) -> None:
             await hub.register(data.events, await data.events.listener_pid(connection))
             if failures:
                 logger.info("event listener is back after %d failed attempt(s)", failures)
-            if not first:
-                hub.broadcast(Resync())
-            first, failures = False, 0
+            failures = 0
             await lost.wait()
         except (
             OSError,
@@ -56,7 +56,7 @@ async def _listen(settings: Settings, data: DataLayer, hub: EventHub) -> None:
             level = logging.WARNING if failures == 1 else logging.DEBUG
             logger.log(level, "event listener lost the database (retrying quietly): %r", exc)
         finally:
-            hub.listener_pid = None
+            hub.lost()
             if connection is not None and not connection.is_closed():
                 await connection.close()
         await asyncio.sleep(

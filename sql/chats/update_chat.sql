@@ -38,12 +38,12 @@ announced AS (
     SELECT pg_notify('chat_events', ch.id || ':changed') AS sent
     FROM changed AS ch
     WHERE ch.title IS DISTINCT FROM ch.old_title
-      AND EXISTS (SELECT 1 FROM chat_followers AS f WHERE f.chat_id = ch.id)
+      AND chat_is_followed(ch.id)
     UNION ALL
     SELECT pg_notify('chat_events', ch.id || ':private') AS sent
     FROM changed AS ch
     WHERE ch.visibility = 'private' AND ch.old_visibility = 'public'
-      AND EXISTS (SELECT 1 FROM chat_followers AS f WHERE f.chat_id = ch.id)
+      AND chat_is_followed(ch.id)
 ),
 notified AS (
     SELECT count(*) AS sent FROM announced

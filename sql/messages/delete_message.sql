@@ -1,6 +1,7 @@
 -- name: delete_message :one
 -- Deletes a message and leaves a tombstone, so a live feed resuming later learns of it. Locks
--- the chat row first and takes the deletion's event id after, like an edit. The counting
+-- the chat row first and takes the deletion's event id after, like an edit (and announces it
+-- to followed chats like one). The counting
 -- triggers keep message_count, unread_count and the day counts exact; replies to it keep their
 -- place with reply_to set to NULL (the foreign key's ON DELETE SET NULL).
 -- $1 message_id bigint
@@ -28,7 +29,7 @@ tombstone AS (
 announced AS (
     SELECT pg_notify('chat_events', t.chat_id || ':changed') AS sent
     FROM tombstone AS t
-    WHERE EXISTS (SELECT 1 FROM chat_followers AS f WHERE f.chat_id = t.chat_id)
+    WHERE chat_is_followed(t.chat_id)
 ),
 -- Referenced below, so the notifications are sent whatever the planner does.
 notified AS (

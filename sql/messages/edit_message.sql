@@ -2,7 +2,8 @@
 -- Replaces a message's text. Locks its chat row first, like a post, then takes the edit's
 -- event id from messages_id_seq, so a live feed sees the chat's changes in commit order; the
 -- same text changes nothing (no edited_at, no event). Followed chats are announced
--- ("<chat_id>:changed") when the transaction commits.
+-- ("<chat_id>:changed") when the transaction commits; chat_is_followed (migration 0015) sees
+-- a follower that registered while this waited for the lock.
 -- $1 message_id bigint
 -- $2 text text: already trimmed and validated (1-5000 characters)
 -- $3 viewer text: the caller's user id, for is_read; NULL when authentication is off
@@ -29,7 +30,7 @@ edited AS (
 announced AS (
     SELECT pg_notify('chat_events', e.chat_id || ':changed') AS sent
     FROM edited AS e
-    WHERE EXISTS (SELECT 1 FROM chat_followers AS f WHERE f.chat_id = e.chat_id)
+    WHERE chat_is_followed(e.chat_id)
 ),
 -- Referenced below, so the notifications are sent whatever the planner does.
 notified AS (

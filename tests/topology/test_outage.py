@@ -64,6 +64,7 @@ async def test_outage_gives_quick_503_and_recovery_is_automatic(
         payload = await response.json()
         assert payload["detail"] == "Database unavailable"
         assert payload["code"] == "database_unavailable"
+        assert response.headers["Retry-After"] == "1", path
     assert (await client.get("/health")).status == 200, "the process itself stays up"
 
     await proxy.forward()

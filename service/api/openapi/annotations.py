@@ -117,6 +117,10 @@ TAGS = [
     },
 ]
 
+RETRY_AFTER_HEADER = {
+    "description": "Seconds to wait before retrying.",
+    "schema": {"type": "integer"},
+}
 ERROR_RESPONSES: dict[int, dict[str, Any]] = {
     401: {
         "description": "No bearer token, or one that is malformed, unknown, revoked or expired",
@@ -160,7 +164,13 @@ ERROR_RESPONSES: dict[int, dict[str, Any]] = {
         },
         **json_content(ErrorBody),
     },
-    503: {"description": "Database unavailable", **json_content(ErrorBody)},
+    503: {
+        "description": "The database cannot serve this now (`database_unavailable`), or a write "
+        "reached a read-only server, as during a failover (`database_read_only`); retry after "
+        "`Retry-After` seconds (with the same `Idempotency-Key`, a retried post is safe)",
+        "headers": {"Retry-After": RETRY_AFTER_HEADER},
+        **json_content(ErrorBody),
+    },
 }
 BEARER = "bearerAuth"
 
