@@ -60,11 +60,18 @@ async def health_db(request: web.Request) -> web.Response:
         # Any failure here means "not ready"; the reason goes to the log, not to the client.
         logger.warning("database health check failed: %r", exc)
         primary = "unavailable"
-    report = [DatabaseHealth(name="primary", state=primary)]
+    report = [DatabaseHealth(name="primary", state=primary, warning=databases.primary.warning)]
     for replica in databases.replicas.replicas if databases.replicas else []:
         lag = replica.lag_seconds
         lag = round(lag, 3) if lag is not None and math.isfinite(lag) else None
-        report.append(DatabaseHealth(name=replica.name, state=replica.state, lag_seconds=lag))
+        report.append(
+            DatabaseHealth(
+                name=replica.name,
+                state=replica.state,
+                lag_seconds=lag,
+                warning=replica.gate.warning,
+            )
+        )
     if primary == "ok":
         return json_response(DatabasesHealthy(status="ok", databases=report))
     error = DatabaseReadOnly() if primary == "read_only" else DatabaseUnavailable()

@@ -1,12 +1,14 @@
 """One database behind a pool: fair queueing for its connections, the statement timeout in a
 form every pooler accepts, and failures turned into domain errors."""
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TypeVar
 
 import asyncpg
 
+from service.db import pool_mode
 from service.db.queries import Query, QueryFolder
 from service.db.turns import NoTurn, Turns
 from service.domain.errors import DatabaseReadOnly, DatabaseUnavailable
@@ -15,6 +17,7 @@ logger = logging.getLogger("chat_api.database")
 
 T = TypeVar("T")
 Call = Callable[[asyncpg.Connection], Awaitable[T]]
+OpenPool = Callable[[], Awaitable[asyncpg.Pool]]
 NONE: Mapping[str, str] = {}
 
 # Failures that mean "the database cannot serve us right now", not "this request is wrong":
@@ -31,7 +34,11 @@ UNAVAILABLE_ERRORS = (
     # PostgreSQL shuts down under load): that connection cannot be trusted again.
     asyncpg.InternalClientError,
 )
-_STATEMENT_REFUSED = (asyncpg.QueryCanceledError, asyncpg.ReadOnlySQLTransactionError)
+# statement_timeout: the server cancelled one statement, and the connection is fine.
+_STATEMENT_CANCELLED = asyncpg.QueryCanceledError
+# A server that refuses writes may be a primary demoted by a failover: a new connection goes
+# wherever DATABASE_URL leads now (a multi-host URL's target_session_attrs=read-write).
+_LEADS_ELSEWHERE = asyncpg.ReadOnlySQLTransactionError
 
 
 class SessionQueries(QueryFolder, folder="session"):
@@ -42,11 +49,13 @@ class _Lease:
     """`async with gate.connection() as connection`: a turn, then a pooled connection. A class
     rather than an @asynccontextmanager generator: this runs twice per request."""
 
-    __slots__ = ("_connection", "_gate")
+    __slots__ = ("_connection", "_gate", "_pool")
 
     def __init__(self, gate: "Gate") -> None:
         self._gate = gate
         self._connection: asyncpg.Connection | None = None
+        # The pool the connection came from, to give it back to even after a switch.
+        self._pool: asyncpg.Pool = gate.pool
 
     async def __aenter__(self) -> asyncpg.Connection:
         gate = self._gate
@@ -56,8 +65,9 @@ class _Lease:
         except NoTurn as exc:
             logger.warning("no pooled connection within %.1f s", gate.acquire_timeout)
             raise DatabaseUnavailable() from exc
+        self._pool = gate.pool
         try:
-            self._connection = await gate.pool.acquire()
+            self._connection = await self._pool.acquire()
         except BaseException as exc:
             gate.turns.release()
             _raise_as_domain_error(exc)
@@ -71,12 +81,16 @@ class _Lease:
         # Set by __aenter__, which always runs first.
         assert connection is not None  # nosec B101
         try:
-            # The server refused a statement (timeout, read-only): the connection is fine.
-            # Any other failure leaves it in doubt, and the pool's reset is a no-op (see
-            # db/pools.py), so it is closed rather than handed to the next request.
-            if isinstance(exc, UNAVAILABLE_ERRORS) and not isinstance(exc, _STATEMENT_REFUSED):
+            # Any failure but a cancelled statement leaves the connection in doubt, and the
+            # pool's reset is a no-op (see db/pools.py), so it is closed rather than handed to
+            # the next request.
+            if pool_mode.is_mismatch(exc):
+                gate.pool_mode_mismatch()
+            if isinstance(exc, (_LEADS_ELSEWHERE, *pool_mode.MISMATCH_ERRORS)) or (
+                isinstance(exc, UNAVAILABLE_ERRORS) and not isinstance(exc, _STATEMENT_CANCELLED)
+            ):
                 connection.terminate()
-            await gate.pool.release(connection)
+            await self._pool.release(connection)
         except UNAVAILABLE_ERRORS as release_error:
             exc = exc or release_error
         finally:
@@ -95,6 +109,8 @@ def _raise_as_domain_error(exc: BaseException) -> None:
     if isinstance(exc, UNAVAILABLE_ERRORS):
         logger.warning("database unavailable: %r", exc)
         raise DatabaseUnavailable() from exc
+    if pool_mode.is_mismatch(exc):
+        raise DatabaseUnavailable() from exc  # Gate.pool_mode_mismatch has said why
 
 
 class Gate:
@@ -112,6 +128,7 @@ class Gate:
         acquire_timeout: float,
         statement_timeout_ms: int,
         per_transaction: bool,
+        open_per_transaction: OpenPool | None = None,
     ) -> None:
         self.pool = pool
         self.acquire_timeout = acquire_timeout
@@ -119,6 +136,48 @@ class Gate:
         self._session = session
         self._timeout_ms = str(statement_timeout_ms)
         self._per_transaction = per_transaction
+        self._open_per_transaction = open_per_transaction
+        # Set once a transaction-mode pooler was met with per_transaction off (/health/db
+        # shows it); the switch to per_transaction runs as this task.
+        self.warning: str | None = None
+        self._switch: asyncio.Task[None] | None = None
+
+    def pool_mode_mismatch(self) -> None:
+        """Statements prepared on one server connection ran on another: says so once, loudly,
+        and moves this gate to a pool made for a transaction-mode pooler."""
+        if self.warning is not None or self._per_transaction:
+            return
+        self.warning = pool_mode.MISMATCH
+        if self._open_per_transaction is None:
+            logger.error("%s", pool_mode.MISMATCH)
+            return
+        logger.error("%s; this process switches to it now", pool_mode.MISMATCH)
+        self._switch = asyncio.get_running_loop().create_task(
+            self._switch_to_per_transaction(self._open_per_transaction)
+        )
+
+    async def _switch_to_per_transaction(self, open_pool: OpenPool) -> None:
+        try:
+            pool = await open_pool()
+        except (asyncpg.PostgresError, *UNAVAILABLE_ERRORS) as exc:
+            logger.error("could not open a pool for the transaction-mode pooler: %r", exc)
+            self.warning = None  # the next failure tries again
+            return
+        # New turns get the new pool; a lease of the old one gives its connection back there,
+        # and closing it waits for that.
+        old, self.pool, self._per_transaction = self.pool, pool, True
+        logger.warning("now running as DATABASE_POOL_MODE=transaction (until restarted)")
+        await old.close()
+
+    async def close(self, *, grace: float) -> None:
+        """Waits `grace` seconds for the connections lent out to come back, then drops them."""
+        if self._switch is not None:
+            self._switch.cancel()
+            await asyncio.gather(self._switch, return_exceptions=True)
+        try:
+            await asyncio.wait_for(self.pool.close(), timeout=grace)
+        except TimeoutError:
+            self.pool.terminate()
 
     def connection(self) -> _Lease:
         """A pooled connection; waits at most acquire_timeout for one, and turns outages into

@@ -4,7 +4,7 @@ and what each connection needs, in forms every pooler accepts."""
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from typing import Protocol
 
 import asyncpg
@@ -48,11 +48,14 @@ async def create_pool(
     url: str | None = None,
     *,
     min_size: int | None = None,
+    per_transaction: bool | None = None,
 ) -> asyncpg.Pool:
     """A pool on `url` (default DATABASE_URL). The statement timeout is set by a query, not as
-    a startup parameter, which PgBouncer refuses; behind a transaction-mode pooler it is set
-    in each transaction instead (see Gate)."""
-    per_transaction = settings.database_pool_mode == "transaction"
+    a startup parameter, which PgBouncer refuses; behind a transaction-mode pooler
+    (DATABASE_POOL_MODE, unless `per_transaction` says) it is set in each transaction instead
+    (see Gate)."""
+    if per_transaction is None:
+        per_transaction = settings.database_pool_mode == "transaction"
     timeout_ms = str(_timeout_ms(settings))
 
     async def set_session_timeout(connection: asyncpg.Connection) -> None:
@@ -74,13 +77,22 @@ async def create_pool(
     )
 
 
-def make_gate(settings: Settings, pool: asyncpg.Pool, session: SessionQueries) -> Gate:
+def make_gate(
+    settings: Settings, pool: asyncpg.Pool, session: SessionQueries, url: str | None = None
+) -> Gate:
+    """The gate of a pool on `url` (default DATABASE_URL); met with a transaction-mode pooler
+    while DATABASE_POOL_MODE says session, it opens a pool made for one (see Gate)."""
+
+    def open_per_transaction() -> Awaitable[asyncpg.Pool]:
+        return create_pool(settings, session, url, min_size=0, per_transaction=True)
+
     return Gate(
         pool,
         session,
         acquire_timeout=settings.db_acquire_timeout,
         statement_timeout_ms=_timeout_ms(settings),
         per_transaction=settings.database_pool_mode == "transaction",
+        open_per_transaction=open_per_transaction,
     )
 
 
@@ -92,7 +104,7 @@ async def _replica_set(settings: Settings, queries: DatabaseQueries) -> ReplicaS
         logger.info("read replica %d: %s", number, masked(url))
         # min_size 0: a replica that is down at start-up is simply not used until it answers.
         pool = await create_pool(settings, queries.session, url, min_size=0)
-        gate_ = make_gate(settings, pool, queries.session)
+        gate_ = make_gate(settings, pool, queries.session, url)
         replicas.append(Replica(name=f"replica-{number}", gate=gate_))
     replica_set = ReplicaSet(
         replicas,
@@ -108,26 +120,18 @@ async def _replica_set(settings: Settings, queries: DatabaseQueries) -> ReplicaS
 async def open_databases(settings: Settings, queries: DatabaseQueries) -> AsyncIterator[Databases]:
     """The primary's pool and the replicas' (watched while open); closed on the way out."""
     logger.info("connecting to %s", masked(settings.database_url))
-    pools = [await create_pool(settings, queries.session)]
+    gates = [make_gate(settings, await create_pool(settings, queries.session), queries.session)]
     monitor: asyncio.Task[None] | None = None
     try:
         replicas = await _replica_set(settings, queries)
         if replicas is not None:
-            pools.extend(replica.gate.pool for replica in replicas.replicas)
+            gates.extend(replica.gate for replica in replicas.replicas)
             monitor = asyncio.create_task(replicas.monitor())
-        yield Databases(
-            make_gate(settings, pools[0], queries.session),
-            replicas,
-            health=queries.health,
-            replication=queries.replication,
-        )
+        yield Databases(gates[0], replicas, health=queries.health, replication=queries.replication)
     finally:
         if monitor is not None:
             monitor.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await monitor
-        for pool in pools:
-            try:
-                await asyncio.wait_for(pool.close(), timeout=settings.shutdown_timeout)
-            except TimeoutError:
-                pool.terminate()
+        for gate in gates:
+            await gate.close(grace=settings.shutdown_timeout)

@@ -25,6 +25,12 @@ class DatabaseHealth(BaseModel):
     lag_seconds: float | None = Field(
         default=None, description="Replicas only: how far behind it was at its last check."
     )
+    warning: str | None = Field(
+        default=None,
+        description="A configuration mistake this process met and works around, such as a "
+        "transaction-mode pooler while DATABASE_POOL_MODE says session (the process then "
+        "switches to transaction mode by itself, until restarted): fix the setting.",
+    )
 
 
 class DatabasesHealthy(HealthStatus):

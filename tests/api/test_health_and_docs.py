@@ -30,7 +30,7 @@ async def test_health_db_ok(client: Client) -> None:
     assert response.status == 200
     assert await response.json() == {
         "status": "ok",
-        "databases": [{"name": "primary", "state": "ok", "lag_seconds": None}],
+        "databases": [{"name": "primary", "state": "ok", "lag_seconds": None, "warning": None}],
     }
 
 
@@ -50,7 +50,9 @@ async def test_health_db_is_503_quickly_when_database_hangs(
     assert response.status == 503
     body = await response.json()
     assert (body["detail"], body["code"]) == ("Database unavailable", "database_unavailable")
-    assert body["databases"] == [{"name": "primary", "state": "unavailable", "lag_seconds": None}]
+    assert body["databases"] == [
+        {"name": "primary", "state": "unavailable", "lag_seconds": None, "warning": None}
+    ]
 
 
 async def test_health_db_is_503_when_database_refuses(

@@ -14,6 +14,7 @@ import asyncpg
 import pytest
 from aiohttp.test_utils import TestClient
 
+from service.api.appkeys import DATA
 from service.app import create_app
 from service.db.consistency import CONSISTENCY_COOKIE, CONSISTENCY_HEADER
 from service.db.migrations import apply_migrations
@@ -213,9 +214,17 @@ async def test_a_standby_as_database_url_answers_503_read_only_never_500(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     _, standby = replication
-    settings = Settings(_env_file=None, database_url=standby.url("chat"), db_pool_min_size=1)
+    settings = Settings(
+        _env_file=None, database_url=standby.url("chat"), db_pool_min_size=1, db_pool_max_size=1
+    )
     with caplog.at_level(logging.DEBUG, logger="chat_api.events"):
         client: TestClient[Any, Any] = await aiohttp_client(create_app(settings))
+        gate = client.app[DATA].databases.primary
+
+        async def server_pid(connection: asyncpg.Connection) -> int:
+            return int(connection.get_server_pid())
+
+        before = await gate.run(server_pid)
         for request in (
             client.post("/chats", json={"title": "nope"}),
             client.post("/chats/1/messages", json={"text": "nope"}),
@@ -225,12 +234,18 @@ async def test_a_standby_as_database_url_answers_503_read_only_never_500(
             body = await response.json()
             assert body["code"] == "database_read_only"
             assert "read-only" in body["detail"]
+            assert response.headers["Retry-After"] == "1"
+        # The connection that met a read-only server was closed: after a failover the next
+        # one may lead to the new primary.
+        assert await gate.run(server_pid) != before
         assert (await client.get("/chats")).status == 200
         health = await client.get("/health/db")
         assert health.status == 503
         body = await health.json()
         assert body["code"] == "database_read_only"
-        assert body["databases"] == [{"name": "primary", "state": "read_only", "lag_seconds": None}]
+        assert body["databases"] == [
+            {"name": "primary", "state": "read_only", "lag_seconds": None, "warning": None}
+        ]
         await asyncio.sleep(3.5)
     attempts = [r for r in caplog.records if "event listener lost the database" in r.getMessage()]
     assert len(attempts) >= 2, "the listener keeps trying"

@@ -1,0 +1,89 @@
+"""A real PgBouncer in transaction mode, set up the documented way except for
+DATABASE_POOL_MODE=transaction: the prepared-statement errors that causes are a 503 (never a
+500), one ERROR that names the setting, a warning in /health/db, and the process switches to
+the transaction-pooler behaviour by itself, after which everything works."""
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator
+
+import pytest
+
+from service.api.appkeys import DATA
+from tests.support.api import Client, create_chat
+from tests.support.feeds import read_events
+from tests.support.pgbouncer import PgBouncer, database_name
+from tests.support.sql import Statements
+
+MakeClient = Callable[..., Awaitable[Client]]
+
+
+@pytest.fixture
+def transaction_pooler(pg_server: str) -> Iterator[PgBouncer]:
+    bouncer = PgBouncer(pg_server, "transaction")
+    yield bouncer
+    bouncer.stop()
+
+
+async def test_a_transaction_pooler_without_its_setting_is_loud_and_then_handled(
+    transaction_pooler: PgBouncer,
+    database_url: str,
+    make_client: MakeClient,
+    caplog: pytest.LogCaptureFixture,
+    test_queries: Statements,
+) -> None:
+    client = await make_client(
+        database_url=transaction_pooler.url(database_name(database_url)),
+        database_listen_url=database_url,
+        # DATABASE_POOL_MODE left at its default, session: the mistake.
+    )
+    chat = await create_chat(client, "behind a pooler")
+    path = f"/chats/{chat['id']}"
+    statuses: Counter[int] = Counter()
+    retry_after: set[str | None] = set()
+
+    async def request(number: int) -> None:
+        for response in (
+            await client.post(f"{path}/messages", json={"text": f"m{number}"}),
+            await client.get(path),
+        ):
+            statuses[response.status] += 1
+            if response.status == 503:
+                body = await response.json()
+                assert body["code"] == "database_unavailable"
+                retry_after.add(response.headers.get("Retry-After"))
+
+    with caplog.at_level(logging.WARNING):
+        await asyncio.gather(*(request(number) for number in range(200)))
+    assert set(statuses) <= {200, 201, 503}, statuses
+    assert statuses[503] > 0, "the mistake was never met (the test proves nothing)"
+    assert retry_after == {"1"}
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1, [r.getMessage() for r in errors]
+    assert "DATABASE_POOL_MODE=transaction" in errors[0].getMessage()
+
+    # The process switched by itself: everything works from here on.
+    for _ in range(50):
+        health = await client.get("/health/db")
+        if health.status == 200:
+            break
+        await asyncio.sleep(0.1)
+    assert health.status == 200
+    primary = (await health.json())["databases"][0]
+    assert "DATABASE_POOL_MODE=transaction" in primary["warning"]
+
+    events = await client.get(f"{path}/events", headers={"Last-Event-ID": "0"})
+    answers = await asyncio.gather(
+        *(client.post(f"{path}/messages", json={"text": f"after {n}"}) for n in range(100))
+    )
+    assert [answer.status for answer in answers] == [201] * 100
+    opened = await client.get(path)
+    assert opened.status == 200
+    created = statuses[201] + 100
+    assert (await opened.json())["chat"]["message_count"] == created
+    async with client.app[DATA].databases.primary.connection() as connection:
+        assert await test_queries.count_messages(connection, chat["id"]) == created
+    received = await read_events(events, created)
+    assert len({event_id for _, event_id, _ in received}) == created
+    events.close()
