@@ -1,6 +1,7 @@
 """Load as careful clients make it while a database fails over: posters that send an
-Idempotency-Key and retry on 503 (after Retry-After, capped), and live feed clients that follow
-every chat over SSE and resume with Last-Event-ID whenever a stream ends. Everything they see is
+Idempotency-Key and retry on 503 (after Retry-After, capped), readers that open chats, and live
+feed clients that follow every chat over SSE and resume with Last-Event-ID whenever a stream
+ends. Everything they see is
 recorded for the test to check against what the database committed."""
 
 import asyncio
@@ -131,14 +132,34 @@ async def _follow_forever(
             await asyncio.sleep(0.2)
 
 
-class Load:
-    """`async with Load(base, chats, posters=16, feed_clients=2) as load:` runs it."""
+async def _read_forever(
+    session: aiohttp.ClientSession, base: str, chats: list[int], reader: int, reads: list[Attempt]
+) -> None:
+    for number in itertools.count():
+        started, status = time.monotonic(), 0
+        try:
+            async with session.get(f"{base}/chats/{chats[(reader + number) % len(chats)]}") as r:
+                status = r.status
+                await r.read()
+        except (aiohttp.ClientError, TimeoutError):
+            pass
+        reads.append(Attempt(started, time.monotonic(), status, None))
+        await asyncio.sleep(0.05)
 
-    def __init__(self, bases: list[str], chats: list[int], *, posters: int, feed_clients: int):
+
+class Load:
+    """`async with Load(bases, chats, posters=16, feed_clients=2, readers=2) as load:` runs
+    it, spreading the clients over the service processes at `bases`."""
+
+    def __init__(
+        self, bases: list[str], chats: list[int], *, posters: int, feed_clients: int, readers: int
+    ):
         self._bases, self._chats = bases, chats
-        self._posters, self._feed_clients = posters, feed_clients
+        self._posters, self._feed_clients, self._readers = posters, feed_clients, readers
         self.posting, self.following = Posting(), Following()
+        self.reads: list[Attempt] = []
         self._tasks: list[asyncio.Task[None]] = []
+        self._posting_tasks: list[asyncio.Task[None]] = []
 
     async def __aenter__(self) -> "Load":
         self._session = aiohttp.ClientSession(
@@ -149,17 +170,23 @@ class Load:
             base = self._bases[client % len(self._bases)]
             for chat_id in self._chats:
                 self._start(_follow_forever(self._session, base, chat_id, client, self.following))
+        for reader in range(self._readers):
+            base = self._bases[reader % len(self._bases)]
+            self._start(_read_forever(self._session, base, self._chats, reader, self.reads))
         for poster in range(self._posters):
             base = self._bases[poster % len(self._bases)]
-            self._start(_post_forever(self._session, base, self._chats, poster, self.posting))
+            work = _post_forever(self._session, base, self._chats, poster, self.posting)
+            self._posting_tasks.append(self._start(work))
         return self
 
-    def _start(self, work: Any) -> None:
-        self._tasks.append(asyncio.create_task(work))
+    def _start(self, work: Any) -> asyncio.Task[None]:
+        task = asyncio.create_task(work)
+        self._tasks.append(task)
+        return task
 
     async def stop_posting(self) -> None:
         self.posting.stopping = True
-        await asyncio.gather(*self._tasks[self._feed_clients * len(self._chats) :])
+        await asyncio.gather(*self._posting_tasks)
 
     async def __aexit__(self, *_: object) -> None:
         for task in self._tasks:

@@ -1,62 +1,26 @@
 """A real pg_auto_failover formation on loopback ports (Debian: postgresql-15-auto-failover,
 pg-auto-failover-cli): a monitor and two PostgreSQL nodes with synchronous replication (the
 default), each run by its own `pg_autoctl`, with the monitor's health checks shortened so that a
-failover takes seconds rather than the default 20-50 s."""
+failover takes seconds rather than the default 20-50 s; and a watch for a node's promotion."""
 
-import contextlib
-import glob
 import json
 import os
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
+from tests.support.autoctl import (
+    DATABASE,
+    MONITOR_SETTINGS,
+    NODE_SETTINGS,
+    Node,
+    bin_path,
+    kill_pid,
+)
 from tests.support.external import program, run_as, shared_dir
-from tests.support.live import free_port
-
-DATABASE = "chat"
-# The monitor checks every node each second and calls one unhealthy after 3 s without an
-# answer; a primary that cannot reach the monitor demotes itself after 2 s. (Defaults: 5 s,
-# 20 s and 30 s.) These are what docs/deployment.md's "High availability" tunes.
-MONITOR_SETTINGS = {
-    "pgautofailover.health_check_period": "1000",
-    "pgautofailover.health_check_timeout": "1000",
-    "pgautofailover.health_check_max_retries": "1",
-    "pgautofailover.health_check_retry_delay": "500",
-    "pgautofailover.node_considered_unhealthy_timeout": "3000",
-    "pgautofailover.primary_demote_timeout": "2000",
-    "pgautofailover.startup_grace_period": "2000",
-}
-# The standby retries reading WAL every 0.5 s (default 5 s), which shortens the promotion.
-NODE_SETTINGS = {"wal_retrieve_retry_interval": "500ms"}
-
-
-def _bin(name: str) -> str:
-    """From the PostgreSQL version the pg_auto_failover extension is installed for (not a
-    wrapper on PATH: pg_autoctl finds pg_controldata and friends beside pg_ctl)."""
-    for control in sorted(glob.glob("/usr/share/postgresql/*/extension/pgautofailover.control")):
-        path = Path("/usr/lib/postgresql") / Path(control).parts[-3] / "bin" / name
-        if path.exists():
-            return str(path)
-    # Not installed: the test skips, or fails on CI (.ci/run installs it).
-    return program("pgautofailover.control")
-
-
-class Node:
-    def __init__(self, root: Path, name: str) -> None:
-        self.name, self.pgdata, self.port = name, root / name, free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def url(self) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{DATABASE}"
-
-    def postmaster_pid(self) -> int | None:
-        try:
-            return int((self.pgdata / "postmaster.pid").read_text().split()[0])
-        except (OSError, ValueError, IndexError):
-            return None
 
 
 class Formation:
@@ -118,7 +82,7 @@ class Formation:
             "--pgport",
             str(node.port),
             "--pgctl",
-            _bin("pg_ctl"),
+            bin_path("pg_ctl"),
             "--hostname",
             "127.0.0.1",
             "--listen",
@@ -158,7 +122,7 @@ class Formation:
     def _monitor_sql(self, sql: str) -> str:
         result = subprocess.run(
             [
-                _bin("psql"),
+                bin_path("psql"),
                 *("-h", "127.0.0.1", "-p", str(self.monitor.port), "-U", "postgres"),
                 *("-d", "pg_auto_failover", "-Atc", sql),
             ],
@@ -221,8 +185,14 @@ class Formation:
         postmaster = node.postmaster_pid()
         os.killpg(node.process.pid, signal.SIGKILL)
         if postmaster is not None:
-            _kill(postmaster)
+            kill_pid(postmaster)
         node.process.wait()
+
+    def kill_postgres(self, node: Node) -> None:
+        """PostgreSQL alone dies (SIGKILL of the postmaster); its pg_autoctl restarts it."""
+        postmaster = node.postmaster_pid()
+        assert postmaster is not None, f"{node.name} runs no PostgreSQL"
+        kill_pid(postmaster)
 
     def restart(self, node: Node) -> None:
         """The machine comes back: pg_autoctl starts PostgreSQL and rejoins the formation."""
@@ -244,11 +214,33 @@ class Formation:
                 node.process.wait()
             postmaster = node.postmaster_pid()
             if postmaster is not None:
-                _kill(postmaster)
+                kill_pid(postmaster)
         subprocess.run(["rm", "-rf", str(self.root)], check=False)
 
 
-def _kill(pid: int) -> None:
-    """SIGKILL to a postmaster (its backends exit when they see it gone)."""
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
+class PromotionWatch:
+    """Polls the monitor (on a thread: pg_autoctl is a subprocess) for when `node` becomes the
+    primary that takes writes (wait_primary: its standby is gone; primary: it has one)."""
+
+    def __init__(self, formation: Formation, node: Node) -> None:
+        self.promoted_at: float | None = None
+        self._formation, self._node = formation, node
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                state = self._formation.states()[self._node.name][0]
+            except AssertionError:
+                state = ""
+            if state in ("wait_primary", "primary"):
+                self.promoted_at = time.monotonic()
+                return
+            time.sleep(0.1)
+
+    def join(self) -> float:
+        self._thread.join()
+        assert self.promoted_at is not None, self._formation.logs()
+        return self.promoted_at
