@@ -1,8 +1,8 @@
 """Load as careful clients make it while a database fails over: posters that send an
-Idempotency-Key and retry on 503 (after Retry-After, capped), readers that open chats, and live
-feed clients that follow every chat over SSE and resume with Last-Event-ID whenever a stream
-ends. Everything they see is
-recorded for the test to check against what the database committed."""
+Idempotency-Key and retry on 503 (after Retry-After, capped), readers that open chats, a
+readiness probe, and live feed clients that follow every chat over SSE and resume with
+Last-Event-ID whenever a stream ends. Everything they see is recorded for the test to check
+against what the database committed."""
 
 import asyncio
 import contextlib
@@ -147,6 +147,19 @@ async def _read_forever(
         await asyncio.sleep(0.05)
 
 
+async def _watch_health(session: aiohttp.ClientSession, base: str, probes: list[Attempt]) -> None:
+    while True:
+        started, status = time.monotonic(), 0
+        try:
+            async with session.get(f"{base}/health/db") as response:
+                status = response.status
+                await response.read()
+        except (aiohttp.ClientError, TimeoutError):
+            pass
+        probes.append(Attempt(started, time.monotonic(), status, None))
+        await asyncio.sleep(0.1)
+
+
 class Load:
     """`async with Load(bases, chats, posters=16, feed_clients=2, readers=2) as load:` runs
     it, spreading the clients over the service processes at `bases`."""
@@ -158,6 +171,7 @@ class Load:
         self._posters, self._feed_clients, self._readers = posters, feed_clients, readers
         self.posting, self.following = Posting(), Following()
         self.reads: list[Attempt] = []
+        self.health: list[Attempt] = []  # /health/db of the first process, 10 times a second
         self._tasks: list[asyncio.Task[None]] = []
         self._posting_tasks: list[asyncio.Task[None]] = []
 
@@ -170,6 +184,7 @@ class Load:
             base = self._bases[client % len(self._bases)]
             for chat_id in self._chats:
                 self._start(_follow_forever(self._session, base, chat_id, client, self.following))
+        self._start(_watch_health(self._session, self._bases[0], self.health))
         for reader in range(self._readers):
             base = self._bases[reader % len(self._bases)]
             self._start(_read_forever(self._session, base, self._chats, reader, self.reads))

@@ -162,6 +162,13 @@ async def _run_through(
     # Reads kept working throughout: from the secondary (a replica) while the primary was gone.
     read_statuses = Counter(read.status for read in load.reads)
     assert set(read_statuses) == {200}, read_statuses
+    # /health/db said 200 before and after; with a promotion, 503 while no primary took writes.
+    probes = [(probe.started, probe.status) for probe in load.health]
+    assert {status for started, status in probes if started < fault_at} == {200}, probes
+    assert probes[-1][1] == 200, probes
+    if promoted is not None:
+        outage = [status for started, status in probes if fault_at < started < promoted_at]
+        assert 503 in outage, probes
     gap = _longest_write_gap(posting)
     figures = {
         "promotion_s": promoted_at - fault_at,
