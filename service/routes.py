@@ -8,7 +8,19 @@ permissions"). `query_token`: EventSource and WebSocket cannot send headers, so 
 ?access_token=. Every path also answers with a trailing slash, and every GET answers HEAD.
 """
 
-from service.api import chats, docs, feeds, health, me, members, messages, metrics, reading, search
+from service.api import (
+    chats,
+    docs,
+    feeds,
+    health,
+    me,
+    members,
+    messages,
+    metrics,
+    reading,
+    search,
+    user_feeds,
+)
 from service.api.http.routing import Route
 
 ROUTES = (
@@ -38,6 +50,8 @@ ROUTES = (
     Route("PATCH", "/me", me.update_me, "write"),
     Route("GET", "/me/chats", me.list_my_chats, "read"),
     Route("GET", "/me/unread", me.get_my_unread, "read"),
+    Route("GET", "/me/events", user_feeds.my_events, "read", query_token=True),
+    Route("GET", "/me/ws", user_feeds.my_socket, "read", query_token=True),
     Route("GET", "/users/{user_id}", me.get_user, "read"),
     Route("GET", "/health", health.health, None),
     Route("GET", "/health/db", health.health_db, None),

@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     db_delete_timeout: float = Field(default=600.0, gt=0)
     health_db_timeout: float = Field(default=2.0, gt=0)
 
+    # How long the event log keeps events (chat-api prune-events): a user feed cursor older
+    # than that is answered 410 cursor_expired.
+    event_log_retention_hours: int = Field(default=168, ge=1)
+
     body_limit: PositiveInt = 1024 * 1024
     shutdown_timeout: float = Field(default=30.0, ge=0)
     workers: PositiveInt = 1

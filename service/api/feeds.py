@@ -20,7 +20,7 @@ from service.domain.messages import MessagePublic
 from service.domain.problems import ErrorBody
 from service.live import feed
 from service.live.feed import ChatFeed, FeedItem, KeepAlive
-from service.live.hub import ChatDeleted, ChatLeft
+from service.live.signals import ChatDeleted, ChatLeft
 
 EVENT_NAMES = ["message", "message_edited", "message_deleted", "chat_renamed"]
 LAST_SEEN_ID = TypeAdapter(Annotated[int, Field(ge=0, le=MAX_BIGINT)])
@@ -138,7 +138,7 @@ async def chat_events(request: web.Request) -> web.StreamResponse:
         return response
 
 
-async def _until_closed(socket: web.WebSocketResponse) -> None:
+async def until_closed(socket: web.WebSocketResponse) -> None:
     """Reads (and ignores) what the client sends, so its close and pongs are handled."""
     async for _ in socket:
         pass
@@ -183,7 +183,7 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
                 raise web.HTTPUpgradeRequired(headers={"Upgrade": "websocket"})
             add_response_headers(request, socket)
             await socket.prepare(request)
-            reader = asyncio.create_task(_until_closed(socket))
+            reader = asyncio.create_task(until_closed(socket))
             try:
                 async for item in chat_feed.items():
                     if reader.done():  # the client left

@@ -7,11 +7,13 @@ from pydantic import TypeAdapter
 from service.data.base import DataModule, can_exist, require_chat_id
 from service.data.sql import Queries
 from service.db.databases import Databases
+from service.domain.cursors import FeedCursor
 from service.domain.errors import ChatNotFound
-from service.domain.events import FeedEvent
+from service.domain.events import FeedEvent, UserEvent
 from service.domain.people import Viewer
 
 _EVENTS = TypeAdapter(list[FeedEvent])
+_USER_EVENTS = TypeAdapter(list[UserEvent])
 
 
 class Events(DataModule):
@@ -63,3 +65,31 @@ class Events(DataModule):
         if document is None:
             raise ChatNotFound(chat_id)
         return _EVENTS.validate_json(document)
+
+    async def current_snapshot(self) -> str:
+        return str(await self._write(self._sql.current_snapshot))
+
+    async def follow_user(self, *, user: str, listener_pid: int) -> list[int]:
+        """Announces changes addressed to `user` to this process, and follows the user's chats
+        (one statement); the chats' ids."""
+        rows = await self._write(self._sql.follow_user, user, listener_pid)
+        return [int(row["chat_id"]) for row in rows]
+
+    async def unfollow_user(
+        self, *, user: str | None, listener_pid: int, chat_ids: list[int]
+    ) -> None:
+        """Stops following those chats, and the user unless None (another feed remains)."""
+        await self._write(self._sql.unfollow_user, user, listener_pid, chat_ids)
+
+    async def user_events(
+        self, *, user: str, cursor: FeedCursor, limit: int
+    ) -> tuple[str, list[UserEvent]]:
+        """The next page after `cursor` (see domain/cursors.py), and the snapshot it was read
+        up to."""
+        row = await self._write(
+            self._sql.list_user_events, user, cursor.base, cursor.target, cursor.after, limit
+        )
+        return str(row["target"]), _USER_EVENTS.validate_json(row["events"])
+
+    async def prune_events(self, *, older_than_hours: int, batch: int) -> int:
+        return int(await self._write(self._sql.prune_events, older_than_hours, batch))

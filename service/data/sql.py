@@ -44,12 +44,17 @@ class MessageQueries(QueryFolder, folder="messages"):
 
 
 class EventQueries(QueryFolder, folder="events"):
+    current_snapshot: Query
     follow_chat: Query
+    follow_user: Query
     forget_stale_followers: Query
     list_chat_events: Query
+    list_user_events: Query
     listener_pid: Query
     newest_chat_event: Query
+    prune_events: Query
     unfollow_chat: Query
+    unfollow_user: Query
 
 
 class MemberQueries(QueryFolder, folder="members"):

@@ -132,6 +132,22 @@ class NotAnOwner(Forbidden):
         self.chat_id = chat_id
 
 
+class Gone(DomainError):
+    code = "gone"
+
+
+class CursorExpired(Gone):
+    """A user feed cursor older than the event log keeps (EVENT_LOG_RETENTION_HOURS)."""
+
+    code = "cursor_expired"
+
+    def __init__(self, hours: int) -> None:
+        super().__init__(
+            f"This cursor is older than the {hours} hours of events kept; reconnect without "
+            "one and reload the chats"
+        )
+
+
 class RateLimited(DomainError):
     code = "rate_limited"
 
@@ -165,6 +181,16 @@ class ReplyNotInChat(InvalidInput):
     def __init__(self, reply_to: int, chat_id: int) -> None:
         super().__init__(f"Message with id={reply_to} is not a message of chat {chat_id}")
         self.reply_to = reply_to
+
+
+class InvalidCursor(InvalidInput):
+    """A Last-Event-ID (or last_event_id) that is not a cursor this service gave out."""
+
+    code = "invalid_cursor"
+
+    def __init__(self, loc: tuple[str, str]) -> None:
+        super().__init__("Not a cursor of this feed; use an event id the feed sent")
+        self.loc = loc
 
 
 class IdempotencyKeyReused(InvalidInput):

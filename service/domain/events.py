@@ -32,3 +32,12 @@ class FeedEvent(BaseModel):
     id: int
     event: str
     data: dict[str, Any]
+
+
+class UserEvent(BaseModel):
+    """One event of the event log as a user feed reads it (sql/events/list_user_events.sql)."""
+
+    position: int
+    event: str
+    chat_id: int
+    data: dict[str, Any]

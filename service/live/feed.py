@@ -14,7 +14,8 @@ from service.domain.errors import ChatNotFound, DatabaseUnavailable
 from service.domain.events import FeedEvent
 from service.domain.messages import MessagePublic
 from service.domain.people import Viewer
-from service.live.hub import ChatDeleted, ChatLeft, EventHub, NewMessage, Resync
+from service.live.hub import EventHub
+from service.live.signals import ChatDeleted, ChatLeft, NewMessage, Resync
 
 HEARTBEAT_SECONDS = 15.0
 CATCH_UP_PAGE = 100

@@ -5,40 +5,14 @@ whatever the number of clients following the chat."""
 import asyncio
 import contextlib
 from collections import defaultdict
-from dataclasses import dataclass
 
 from service.data.events import Events
 from service.data.messages import Messages
-from service.domain.errors import DomainError
-from service.domain.messages import MessagePublic
+from service.domain.errors import DatabaseUnavailable, DomainError
 from service.domain.people import ANYONE
+from service.live.signals import ChatDeleted, ChatLeft, Event, NewMessage, Resync, Wake
 
 SUBSCRIBER_BACKLOG = 1000
-
-
-@dataclass(frozen=True, slots=True)
-class NewMessage:
-    message: MessagePublic
-
-
-@dataclass(frozen=True, slots=True)
-class ChatDeleted:
-    chat_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class ChatLeft:
-    """The follower is no longer a member (removed, or left), or may no longer see the chat."""
-
-    chat_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class Resync:
-    """Notifications may have been missed (the listener reconnected): catch up from the DB."""
-
-
-Event = NewMessage | ChatDeleted | ChatLeft | Resync | None  # None: the stream must end
 
 
 class EventHub:
@@ -48,6 +22,8 @@ class EventHub:
         # the removed member's feeds.
         self._users: dict[asyncio.Queue[Event], str | None] = {}
         self._payloads: asyncio.Queue[str] = asyncio.Queue()
+        # User feeds by user: one queue each, subscribed to every chat of the user as well.
+        self._user_feeds: dict[str, set[asyncio.Queue[Event]]] = defaultdict(set)
         # Backend pid of this process's LISTEN connection: its name in chat_followers.
         self.listener_pid: int | None = None
         # From a lost (or not yet made) LISTEN connection until its successor follows every
@@ -81,14 +57,88 @@ class EventHub:
             if chat_id in self._subscribers:  # someone followed again meanwhile
                 await events.follow_chat(chat_id=chat_id, listener_pid=pid)
 
+    async def follow_user(self, events: Events, user: str) -> tuple[asyncio.Queue[Event], set[int]]:
+        """A user feed: a queue woken by every change in the user's chats and by what is
+        addressed to the user, and those chats. One statement whatever their number."""
+        if self.listener_pid is None:
+            raise DatabaseUnavailable()  # nothing could wake the feed up
+        queue: asyncio.Queue[Event] = asyncio.Queue(maxsize=SUBSCRIBER_BACKLOG)
+        self._user_feeds[user].add(queue)
+        self._users[queue] = user
+        try:
+            chats = set(await events.follow_user(user=user, listener_pid=self.listener_pid))
+        except BaseException:
+            self._forget_user_feed(user, queue)
+            raise
+        for chat_id in chats:
+            self._subscribers[chat_id].add(queue)
+        return queue, chats
+
+    async def add_chat(self, events: Events, chat_id: int, queue: asyncio.Queue[Event]) -> None:
+        """A user feed's user joined a chat."""
+        first = chat_id not in self._subscribers
+        self._subscribers[chat_id].add(queue)
+        if first and self.listener_pid is not None:
+            with contextlib.suppress(DomainError):  # the next reconnect follows it anyway
+                await events.follow_chat(chat_id=chat_id, listener_pid=self.listener_pid)
+
+    async def drop_chat(self, events: Events, chat_id: int, queue: asyncio.Queue[Event]) -> None:
+        """A user feed's user left a chat (or it was deleted)."""
+        if self._discard(chat_id, queue) and self.listener_pid is not None:
+            with contextlib.suppress(DomainError):
+                await events.unfollow_chat(chat_id=chat_id, listener_pid=self.listener_pid)
+
+    async def unfollow_user(
+        self, events: Events, user: str, queue: asyncio.Queue[Event], chats: set[int]
+    ) -> None:
+        """A user feed closed: one statement for the chats no other local feed follows."""
+        unfollowed = [chat_id for chat_id in chats if self._discard(chat_id, queue)]
+        last = self._forget_user_feed(user, queue)
+        pid = self.listener_pid
+        if pid is not None:
+            with contextlib.suppress(DomainError):
+                await events.unfollow_user(
+                    user=user if last else None, listener_pid=pid, chat_ids=unfollowed
+                )
+
+    def _discard(self, chat_id: int, queue: asyncio.Queue[Event]) -> bool:
+        """Takes a queue off a chat; whether the chat is left without a local subscriber."""
+        queues = self._subscribers.get(chat_id)
+        if queues is None:
+            return False
+        queues.discard(queue)
+        if queues:
+            return False
+        del self._subscribers[chat_id]
+        return True
+
+    def _forget_user_feed(self, user: str, queue: asyncio.Queue[Event]) -> bool:
+        """Whether that was the user's last feed here."""
+        feeds = self._user_feeds.get(user, set())
+        feeds.discard(queue)
+        self._users.pop(queue, None)
+        if feeds:
+            return False
+        self._user_feeds.pop(user, None)
+        return True
+
+    def notify_user(self, user: str) -> None:
+        """asyncpg listener callback (channel user_events): wakes the user's feeds."""
+        for queue in list(self._user_feeds.get(user, ())):
+            self._put(queue, Wake())
+
     async def register(self, events: Events, listener_pid: int) -> None:
-        """A (re)connected listener: forget dead processes' records, follow our chats again,
-        then every subscriber catches up from the database (all it missed was committed before
-        this, and what commits from now on is announced)."""
+        """A (re)connected listener: forget dead processes' records, follow our chats and
+        users again, then every subscriber catches up from the database (all it missed was
+        committed before this, and what commits from now on is announced)."""
         self.listener_pid = listener_pid
         await events.forget_stale_followers()
         for chat_id in list(self._subscribers):
             await events.follow_chat(chat_id=chat_id, listener_pid=listener_pid)
+            if chat_id not in self._subscribers:  # its last follower left meanwhile
+                await events.unfollow_chat(chat_id=chat_id, listener_pid=listener_pid)
+        for user in list(self._user_feeds):
+            await events.follow_user(user=user, listener_pid=listener_pid)
         self.broadcast(Resync())
         self._catching_up = False
 
@@ -104,12 +154,9 @@ class EventHub:
         return queue
 
     def unsubscribe(self, chat_id: int, queue: asyncio.Queue[Event]) -> None:
-        queues = self._subscribers.get(chat_id)
-        if queues is not None:
-            queues.discard(queue)
-            if not queues:
-                del self._subscribers[chat_id]
-        self._users.pop(queue, None)  # a subscription is to one chat
+        """A chat feed's queue off its chat (a chat feed's subscription is to one chat)."""
+        self._discard(chat_id, queue)
+        self._users.pop(queue, None)
 
     def notify(self, payload: str) -> None:
         """asyncpg listener callback; the payloads are handled in order by `dispatch`."""
@@ -125,15 +172,21 @@ class EventHub:
         if user is not None:
             targets = [queue for queue in targets if self._users.get(queue) == user]
         for queue in targets:
-            try:
-                queue.put_nowait(event)
-            except asyncio.QueueFull:
-                # A client too slow to keep up is ended; it reconnects with Last-Event-ID.
-                self.unsubscribe_all(queue)
+            self._put(queue, event)
+
+    def _put(self, queue: asyncio.Queue[Event], event: Event) -> None:
+        try:
+            queue.put_nowait(event)
+        except asyncio.QueueFull:
+            # A client too slow to keep up is ended; it reconnects with Last-Event-ID.
+            self.unsubscribe_all(queue)
 
     def unsubscribe_all(self, queue: asyncio.Queue[Event]) -> None:
         for chat_id in [c for c, queues in self._subscribers.items() if queue in queues]:
-            self.unsubscribe(chat_id, queue)
+            self._discard(chat_id, queue)
+        user = self._users.pop(queue, None)
+        if user is not None and queue in self._user_feeds.get(user, ()):
+            self._forget_user_feed(user, queue)
         with contextlib.suppress(asyncio.QueueEmpty):
             while True:
                 queue.get_nowait()

@@ -1,7 +1,7 @@
 """The one LISTEN connection of each process, on the `chat_events` channel (fed by the
-triggers of migration 0004): it reconnects by itself (to whichever server DATABASE_LISTEN_URL
-leads to now: after a failover, the new primary), and after a reconnect tells every subscriber
-to catch up from the database."""
+triggers of migration 0004) and on `user_events` (0016): it reconnects by itself (to
+whichever server DATABASE_LISTEN_URL leads to now: after a failover, the new primary), and
+after a reconnect tells every subscriber to catch up from the database."""
 
 import asyncio
 import contextlib
@@ -19,6 +19,7 @@ from service.settings import Settings
 logger = logging.getLogger("chat_api.events")
 
 CHANNEL = "chat_events"
+USER_CHANNEL = "user_events"  # payload: a user id (migration 0016)
 RECONNECT_SECONDS = 0.25
 # A listener that keeps failing (a standby, a database that is away) retries less and less
 # often, and says so once rather than every time; a failover's promotion takes seconds, and
@@ -40,6 +41,7 @@ async def _listen(settings: Settings, data: DataLayer, hub: EventHub) -> None:
             lost = asyncio.Event()
             connection.add_termination_listener(lambda _connection, event=lost: event.set())
             await connection.add_listener(CHANNEL, lambda *args: hub.notify(args[-1]))
+            await connection.add_listener(USER_CHANNEL, lambda *args: hub.notify_user(args[-1]))
             await hub.register(data.events, await data.events.listener_pid(connection))
             if failures:
                 logger.info("event listener is back after %d failed attempt(s)", failures)

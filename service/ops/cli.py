@@ -1,5 +1,5 @@
-"""`chat-api` / `python -m service`: serve, migrate, seed, prune-keys, check-db, local-db, dev,
-keys."""
+"""`chat-api` / `python -m service`: serve, migrate, seed, prune-keys, prune-events, check-db,
+local-db, dev, keys."""
 
 import argparse
 import sys
@@ -35,6 +35,10 @@ def _parser() -> argparse.ArgumentParser:
         "--older-than-hours", type=_at_least_a_day, default=24, help="at least 24 (default)"
     )
     prune.set_defaults(run=commands.prune_keys_command)
+    subcommands.add_parser(
+        "prune-events",
+        help="forget events older than EVENT_LOG_RETENTION_HOURS (run it from cron)",
+    ).set_defaults(run=commands.prune_events_command)
     migrate = subcommands.add_parser("migrate", help="apply the migrations to DATABASE_URL")
     migrate.add_argument("--rollback", action="store_true", help="roll back the latest one")
     migrate.set_defaults(run=commands.migrate)

@@ -74,6 +74,24 @@ def prune_keys_command(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+PRUNE_BATCH = 10_000  # rows per statement: each commits on its own, no long lock
+
+
+async def _prune_events(settings: Settings) -> int:
+    removed, hours = 0, settings.event_log_retention_hours
+    async with command_data(settings) as data:
+        while batch := await data.events.prune_events(older_than_hours=hours, batch=PRUNE_BATCH):
+            removed += batch
+    return removed
+
+
+def prune_events_command(settings: Settings, args: argparse.Namespace) -> int:
+    removed = asyncio.run(_prune_events(settings))
+    hours = settings.event_log_retention_hours
+    logger.info("removed %d event(s) older than %d hours", removed, hours)
+    return 0
+
+
 def seed_command(settings: Settings, args: argparse.Namespace) -> int:
     chats, messages = asyncio.run(_seed(settings, args))
     logger.info("seeded %d chat(s) and %d message(s)", chats, messages)

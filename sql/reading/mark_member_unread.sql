@@ -3,6 +3,7 @@
 -- ("mark as unread"); a position already before it stays. The messages above the new
 -- position are counted once, and read_base and read_revision recorded (0013). Run it after
 -- lock_chat in the same transaction (as mark_read).
+-- Logs a `read` event for the member's user feeds (event_log, migration 0016).
 -- $1 chat_id bigint
 -- $2 user_id text: the member
 -- $3 from_id bigint: the first message to be unread
@@ -40,7 +41,26 @@ moved AS (
            read_revision = counted.deleted_revision
       FROM counted
      WHERE cm.chat_id = counted.chat_id AND cm.user_id = $2::text
-    RETURNING counted.unread_before, counted.unread_after
+    RETURNING counted.unread_before, counted.unread_after, counted.position
+),
+-- The member's other devices hear of it (GET /me/events): logged, and announced to the
+-- processes that hold a feed of theirs.
+logged AS (
+    INSERT INTO event_log (chat_id, user_id, event, data)
+    SELECT $1::bigint AS chat_id, $2::text AS user_id, 'read' AS event,
+           jsonb_build_object(
+               'last_read_id', moved.position, 'unread_count', moved.unread_after
+           ) AS data
+    FROM moved
+),
+announced AS (
+    SELECT pg_notify('user_events', $2::text) AS sent
+    FROM moved
+    WHERE user_is_followed($2::text)
+),
+notified AS (
+    SELECT count(*) AS sent FROM announced
 )
 SELECT moved.unread_after - moved.unread_before AS updated, moved.unread_after AS unread_count
-FROM moved;
+FROM moved
+CROSS JOIN notified;

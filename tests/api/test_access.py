@@ -120,7 +120,7 @@ async def _scene(client: Client, tokens: dict[str, str], visibility: str) -> tup
 
 async def _call(client: Client, op: Op, path: str, headers: dict[str, str]) -> tuple[int, Any, Any]:
     """The status, the body (JSON, or None) and the headers of the operation's answer."""
-    if op.id == "follow_chat_socket":
+    if op.id in ("follow_chat_socket", "follow_my_socket"):
         try:
             socket = await client.ws_connect(path, headers=headers)
         except aiohttp.WSServerHandshakeError as refused:

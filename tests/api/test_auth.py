@@ -91,7 +91,7 @@ async def call(
         )
     path = op.path.format(chat_id=chat["id"], message_id=message["id"], user_id=OTHER_MEMBER)
     headers = make_headers()
-    if op.id == "follow_chat_socket":
+    if op.id in ("follow_chat_socket", "follow_my_socket"):
         try:
             socket = await secured.ws_connect(path, headers=headers)
         except aiohttp.WSServerHandshakeError as refused:

@@ -96,6 +96,8 @@ async def test_openapi_document_is_valid_3x_and_complete(client: Client) -> None
         "/me",
         "/me/chats",
         "/me/unread",
+        "/me/events",
+        "/me/ws",
         "/users/{user_id}",
         "/health",
         "/health/db",

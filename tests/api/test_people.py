@@ -217,7 +217,7 @@ async def test_search_never_reaches_a_chat_the_caller_cannot_read(people: People
 
 
 async def test_me_routes_need_a_caller(client: Client) -> None:
-    for path in ("/me", "/me/chats", "/me/unread"):
+    for path in ("/me", "/me/chats", "/me/unread", "/me/events", "/me/ws"):
         answer = await client.get(path)
         assert (answer.status, (await answer.json())["code"]) == (403, "no_caller"), path
     chat = await create_chat(client)

@@ -15,6 +15,7 @@ from service.domain.errors import (
     DatabaseUnavailable,
     DomainError,
     Forbidden,
+    Gone,
     InvalidInput,
     NotFound,
     RateLimited,
@@ -31,6 +32,7 @@ _DOMAIN_STATUS: dict[type[DomainError], int] = {
     RateLimited: 429,
     NotFound: 404,
     Conflict: 409,
+    Gone: 410,
     DatabaseUnavailable: 503,
 }
 

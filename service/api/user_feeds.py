@@ -1,0 +1,158 @@
+"""Every chat of the caller on one connection: GET /me/events (Server-Sent Events) and
+GET /me/ws (WebSocket). Both read the same UserFeed."""
+
+import asyncio
+import json
+
+from aiohttp import WSCloseCode, web
+
+from service.api.appkeys import DATA, HUB, SETTINGS
+from service.api.feeds import until_closed
+from service.api.http.authn import caller
+from service.api.http.cors import check_origin
+from service.api.http.headers import add_response_headers
+from service.api.openapi.annotations import documented, error_responses, json_content
+from service.domain.cursors import CursorError, FeedCursor
+from service.domain.errors import InvalidCursor
+from service.domain.problems import ErrorBody
+from service.live import feed
+from service.live.feed import KeepAlive
+from service.live.user_feed import CursorFrame, UserFeed, UserItem
+
+EVENT_NAMES = [
+    "message",
+    "message_edited",
+    "message_deleted",
+    "chat_renamed",
+    "chat_deleted",
+    "member_joined",
+    "member_left",
+    "chat_joined",
+    "chat_left",
+    "read",
+]
+FRAMES = (
+    "Every frame names its chat (`data.chat_id`) and has an `id`, the cursor to resume from "
+    "(opaque text). Events, in each chat's commit order: `message` and `message_edited` "
+    "(data: the Message as it is now; `{id, chat_id}` once deleted), `message_deleted` "
+    "(`{id, chat_id}`), `chat_renamed` (`{chat_id, title}`), `chat_deleted` (`{chat_id}`), "
+    "`member_joined` and `member_left` (`{chat_id, user_id, role}`: someone else came or "
+    "went), `chat_joined` (the caller was added: that chat's events follow on the same "
+    "connection) and `chat_left` (the caller left or was removed: its events stop), `read` "
+    "(`{chat_id, last_read_id, unread_count}`: the caller's read position moved, on this "
+    "device or another). Without a cursor the feed starts with the next event, and its "
+    "first frame is `cursor` (`{cursor}`: where it starts). Reconnecting with the last "
+    "frame's id delivers exactly what was missed, every change as it happened. A cursor "
+    "older than EVENT_LOG_RETENTION_HOURS (168: a week) is 410 `cursor_expired`: reload the "
+    "chats and reconnect without one."
+)
+CURSOR = {
+    "required": False,
+    "description": "The `id` of the last frame the client has.",
+    "schema": {"type": "string", "maxLength": 8000, "pattern": "^[A-Za-z0-9_-]*$"},
+}
+ANSWERS = {
+    **error_responses(403, 422, 503),
+    410: {"description": "Cursor expired", **json_content(ErrorBody)},
+}
+
+
+def _feed(request: web.Request, raw: str | None, loc: tuple[str, str]) -> UserFeed:
+    user = caller(request)
+    cursor = None
+    if raw is not None and raw.strip():
+        try:
+            cursor = FeedCursor.decode(raw.strip())
+        except CursorError as exc:
+            raise InvalidCursor(loc) from exc
+    return UserFeed(
+        request.app[HUB],
+        request.app[DATA].events,
+        user=user,
+        cursor=cursor,
+        retention_hours=request.app[SETTINGS].event_log_retention_hours,
+    )
+
+
+def _as_dict(item: UserItem) -> dict[str, object] | None:
+    if isinstance(item, KeepAlive):
+        return None
+    if isinstance(item, CursorFrame):
+        return {"id": item.id, "event": "cursor", "data": {"cursor": item.id}}
+    return {"id": item.id, "event": item.event, "data": item.data}
+
+
+def _sse_frame(item: UserItem) -> bytes:
+    frame = _as_dict(item)
+    if frame is None:
+        return b": keep-alive\n\n"
+    data = json.dumps(frame["data"], ensure_ascii=False)
+    return f"id: {frame['id']}\nevent: {frame['event']}\ndata: {data}\n\n".encode()
+
+
+@documented(
+    "follow_my_events",
+    tags=["people"],
+    summary="Every chat of the caller, live, on one connection (Server-Sent Events)",
+    description="A `text/event-stream`: `id:`, `event:` and `data:` (JSON) per frame, "
+    "comment lines (`: keep-alive`) while idle. " + FRAMES,
+    parameters=[{"in": "header", "name": "Last-Event-ID", **CURSOR}],
+    responses={
+        200: {"description": "An event stream", "content": {"text/event-stream": {}}},
+        **ANSWERS,
+    },
+)
+async def my_events(request: web.Request) -> web.StreamResponse:
+    user_feed = _feed(request, request.headers.get("Last-Event-ID"), ("header", "Last-Event-ID"))
+    async with user_feed:
+        response = web.StreamResponse(
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        )
+        response.content_type = "text/event-stream"
+        try:
+            add_response_headers(request, response)
+            await response.prepare(request)
+            async for item in user_feed.items():
+                await response.write(_sse_frame(item))
+        except ConnectionResetError:
+            pass  # the client left: a normal end
+        return response
+
+
+@documented(
+    "follow_my_socket",
+    tags=["people"],
+    summary="Every chat of the caller, live, on one connection (WebSocket)",
+    description='Text frames `{"id", "event", "data"}`, as on `/me/events`; '
+    "`last_event_id` resumes. " + FRAMES,
+    parameters=[{"in": "query", "name": "last_event_id", **CURSOR}],
+    responses={
+        101: {"description": "Switching to the WebSocket protocol"},
+        426: {"description": "Not a WebSocket handshake", **json_content(ErrorBody)},
+        **ANSWERS,
+    },
+)
+async def my_socket(request: web.Request) -> web.StreamResponse:
+    check_origin(request, request.app[SETTINGS].cors_origins)
+    user_feed = _feed(request, request.query.get("last_event_id"), ("query", "last_event_id"))
+    socket = web.WebSocketResponse(heartbeat=feed.HEARTBEAT_SECONDS)
+    try:
+        async with user_feed:
+            if not socket.can_prepare(request).ok:
+                raise web.HTTPUpgradeRequired(headers={"Upgrade": "websocket"})
+            add_response_headers(request, socket)
+            await socket.prepare(request)
+            reader = asyncio.create_task(until_closed(socket))
+            try:
+                async for item in user_feed.items():
+                    if reader.done():
+                        break
+                    frame = _as_dict(item)
+                    if frame is not None:
+                        await socket.send_str(json.dumps(frame, ensure_ascii=False))
+            finally:
+                reader.cancel()
+    finally:
+        if socket.prepared:
+            await socket.close(code=WSCloseCode.GOING_AWAY)
+    return socket

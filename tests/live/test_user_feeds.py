@@ -1,0 +1,270 @@
+"""User feeds (GET /me/events, /me/ws) with AUTH_MODE=api_key on two service processes: every
+event of every chat of the caller on one connection, membership as it changes, the caller's
+read position from other devices, and exact resume by cursor while 20 posters edit and delete
+across 10 chats."""
+
+import asyncio
+import json
+import random
+import time
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import asyncpg
+import pytest
+
+from service.domain.cursors import FeedCursor
+from tests.support.api import bearer
+from tests.support.live import free_port, run_keys, start_service, stop
+from tests.support.sql import Statements
+
+pytestmark = pytest.mark.component
+
+Frame = tuple[str, str, dict[str, Any]]  # (event, id, data)
+
+
+@pytest.fixture
+def servers(database_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    ports = [free_port(), free_port()]
+    processes = [start_service(database_url, p, tmp_path, AUTH_MODE="api_key") for p in ports]
+    yield f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}"
+    for process in processes:
+        stop(process)
+
+
+def _auth(database_url: str, user: str) -> dict[str, str]:
+    created = run_keys(database_url, "create", "--name", user, "--scopes", "read,write")
+    assert created.returncode == 0, created.stderr
+    return bearer(created.stdout.split()[-1])
+
+
+async def _frames(response: aiohttp.ClientResponse) -> AsyncIterator[Frame]:
+    fields: dict[str, str] = {}
+    async for raw in response.content:
+        line = raw.decode().rstrip("\n")
+        if line:
+            if not line.startswith(":"):
+                name, _, value = line.partition(": ")
+                fields[name] = value
+            continue
+        if "event" in fields:
+            yield fields["event"], fields.get("id", ""), json.loads(fields["data"])
+        fields = {}
+
+
+async def _take(frames: AsyncIterator[Frame], count: int, timeout: float = 10) -> list[Frame]:
+    async def take() -> list[Frame]:
+        return [await anext(frames) for _ in range(count)]
+
+    got: list[Frame] = []
+
+    async def take2() -> list[Frame]:
+        for _ in range(count):
+            got.append(await anext(frames))
+        return got
+
+    try:
+        return await asyncio.wait_for(take2(), timeout)
+    except TimeoutError:
+        raise AssertionError(got) from None
+
+
+async def test_one_connection_carries_every_chat_and_membership(
+    servers: tuple[str, str], database_url: str
+) -> None:
+    first, second = servers
+    ann, bob = _auth(database_url, "ann"), _auth(database_url, "bob")
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"{second}/me/events", headers=bob) as stream,
+    ):
+        assert stream.status == 200
+        frames = _frames(stream)
+        [(event, cursor, data)] = await _take(frames, 1)
+        assert event == "cursor"
+        assert data == {"cursor": cursor}
+
+        chats = []
+        for title in ("one", "two"):
+            created = await http.post(f"{first}/chats", json={"title": title}, headers=ann)
+            chats.append((await created.json())["id"])
+            put = await http.put(
+                f"{first}/chats/{chats[-1]}/members/bob", json={"role": "member"}, headers=ann
+            )
+            assert put.status == 201
+        joined = await _take(frames, 2)
+        assert [(e, d["chat_id"], d["role"]) for e, _, d in joined] == [
+            ("chat_joined", chats[0], "member"),
+            ("chat_joined", chats[1], "member"),
+        ]
+        one, two = chats
+        posted = await http.post(f"{first}/chats/{one}/messages", json={"text": "hi"}, headers=ann)
+        message = await posted.json()
+        await http.post(f"{first}/chats/{two}/messages", json={"text": "there"}, headers=ann)
+        await http.patch(f"{first}/messages/{message['id']}", json={"text": "hi!"}, headers=ann)
+        await http.delete(f"{first}/messages/{message['id']}", headers=ann)
+        await http.patch(f"{first}/chats/{two}", json={"title": "deux"}, headers=ann)
+        marked = await http.post(f"{first}/chats/{two}/read", json={"up_to_id": 10**9}, headers=bob)
+        assert marked.status == 200
+        seen = await _take(frames, 6)
+        assert [(e, d["chat_id"]) for e, _, d in seen] == [
+            ("message", one),
+            ("message", two),
+            ("message_edited", one),
+            ("message_deleted", one),
+            ("chat_renamed", two),
+            ("read", two),
+        ]
+        assert seen[0][2]["id"] == message["id"]
+        assert seen[0][2]["is_read"] is False
+        assert seen[4][2]["title"] == "deux"
+        assert seen[5][2] == {
+            "chat_id": two,
+            "last_read_id": seen[1][2]["id"],
+            "unread_count": 0,
+        }
+
+        # Someone else joins; then bob is removed from chat one: its events stop.
+        _auth(database_url, "cat")
+        await http.put(f"{first}/chats/{two}/members/cat", json={"role": "member"}, headers=ann)
+        await http.delete(f"{first}/chats/{one}/members/bob", headers=ann)
+        await http.post(f"{first}/chats/{one}/messages", json={"text": "secret"}, headers=ann)
+        await http.post(f"{first}/chats/{two}/messages", json={"text": "still"}, headers=ann)
+        rest = await _take(frames, 3)
+        assert [(e, d["chat_id"], d.get("user_id")) for e, _, d in rest] == [
+            ("member_joined", two, "cat"),
+            ("chat_left", one, "bob"),
+            ("message", two, None),
+        ]
+        assert rest[2][2]["text"] == "still"
+
+
+async def test_resume_is_exact_under_concurrent_posts_edits_and_deletes(
+    servers: tuple[str, str], database_url: str, test_queries: Statements
+) -> None:
+    first, second = servers
+    ann = _auth(database_url, "ann")
+    async with aiohttp.ClientSession() as http:
+        chats = []
+        for number in range(10):
+            created = await http.post(f"{first}/chats", json={"title": f"c{number}"}, headers=ann)
+            chats.append((await created.json())["id"])
+        received: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        stop_posting = asyncio.Event()
+
+        async def poster(number: int) -> None:
+            rng, mine = random.Random(number), list[int]()
+            while not stop_posting.is_set():
+                chat_id = chats[rng.randrange(len(chats))]
+                base = first if number % 2 else second
+                roll = rng.random()
+                if mine and roll < 0.2:
+                    await http.patch(
+                        f"{base}/messages/{rng.choice(mine)}",
+                        json={"text": f"e{rng.random()}"},
+                        headers=ann,
+                    )
+                elif mine and roll < 0.3:
+                    await http.delete(f"{base}/messages/{mine.pop()}", headers=ann)
+                else:
+                    posted = await http.post(
+                        f"{base}/chats/{chat_id}/messages", json={"text": "p"}, headers=ann
+                    )
+                    mine.append((await posted.json())["id"])
+
+        cursor, reconnects = "", 0
+
+        async def follower() -> None:
+            nonlocal cursor, reconnects
+            quiet_since = time.monotonic()
+            while not (stop_posting.is_set() and time.monotonic() - quiet_since > 2):
+                headers = {**ann, **({"Last-Event-ID": cursor} if cursor else {})}
+                async with http.get(f"{second}/me/events", headers=headers) as stream:
+                    assert stream.status == 200, await stream.text()
+                    reconnects += 1
+                    try:
+                        async with asyncio.timeout(0.05 + random.random() * 0.05):
+                            async for event, event_id, data in _frames(stream):
+                                cursor = event_id
+                                if event != "cursor":
+                                    key = data.get("id", 0)
+                                    received[data["chat_id"]].append((event, key))
+                                    quiet_since = time.monotonic()
+                    except TimeoutError:
+                        pass
+
+        following = asyncio.create_task(follower())
+        await asyncio.sleep(0.5)
+        posters = [asyncio.create_task(poster(number)) for number in range(20)]
+        await asyncio.sleep(4)
+        stop_posting.set()
+        await asyncio.gather(*posters)
+        await asyncio.wait_for(following, 60)
+
+    connection = await asyncpg.connect(database_url)
+    try:
+        rows = await test_queries.list_event_log(connection)
+    finally:
+        await connection.close()
+    committed: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for row in rows:
+        if row["user_id"] is None and row["event"] in (
+            "message",
+            "message_edited",
+            "message_deleted",
+        ):
+            committed[row["chat_id"]].append((row["event"], row["message_id"]))
+    assert reconnects > 20, "the feed was meant to reconnect often"
+    assert sum(len(events) for events in committed.values()) > 200
+    for chat_id in chats:
+        got = [
+            item
+            for item in received[chat_id]
+            if item[0] != "chat_joined" and item[0] != "member_joined"
+        ]
+        assert got == committed[chat_id], chat_id
+
+
+async def test_cursors_that_cannot_be_honoured(servers: tuple[str, str], database_url: str) -> None:
+    first, _ = servers
+    ann = _auth(database_url, "ann")
+    async with aiohttp.ClientSession() as http:
+        old = FeedCursor(base="1:1:", target=None, after=0, base_at=time.time() - 200 * 3600)
+        expired = await http.get(
+            f"{first}/me/events", headers={**ann, "Last-Event-ID": old.encode()}
+        )
+        assert expired.status == 410
+        assert (await expired.json())["code"] == "cursor_expired"
+        for bad in ("nonsense", "MTox", "x" * 8100):
+            answer = await http.get(f"{first}/me/events", headers={**ann, "Last-Event-ID": bad})
+            assert answer.status == 422, bad
+            body = await answer.json()
+            assert body["detail"][0]["loc"] == ["header", "Last-Event-ID"]
+        socket = await http.get(f"{first}/me/ws", params={"last_event_id": "nonsense"}, headers=ann)
+        assert socket.status == 422
+        assert (await http.get(f"{first}/me/events")).status == 401
+
+
+async def test_websocket_user_feed(servers: tuple[str, str], database_url: str) -> None:
+    first, second = servers
+    ann = _auth(database_url, "ann")
+    async with aiohttp.ClientSession() as http:
+        created = await http.post(f"{first}/chats", json={"title": "ws"}, headers=ann)
+        chat_id = (await created.json())["id"]
+        async with http.ws_connect(f"{second}/me/ws", headers=ann) as socket:
+            start = json.loads((await socket.receive(10)).data)
+            assert start["event"] == "cursor"
+            await http.post(
+                f"{first}/chats/{chat_id}/messages", json={"text": "ws hi"}, headers=ann
+            )
+            frame = json.loads((await socket.receive(10)).data)
+            assert (frame["event"], frame["data"]["text"]) == ("message", "ws hi")
+            assert frame["data"]["is_read"] is True  # ann wrote it
+        # Resuming over the socket from the cursor it started with gives that message again.
+        url = f"{second}/me/ws?last_event_id={start['id']}"
+        async with http.ws_connect(url, headers=ann) as socket:
+            again = json.loads((await socket.receive(10)).data)
+            assert again["id"] == frame["id"]

@@ -1,0 +1,4 @@
+-- name: count_event_log :scalar
+-- How many events the log keeps.
+-- returns: count
+SELECT count(*) FROM event_log;
