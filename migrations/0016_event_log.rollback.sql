@@ -18,5 +18,6 @@ DROP FUNCTION IF EXISTS event_log_messages_deleted();
 DROP FUNCTION IF EXISTS event_log_messages_edited();
 DROP FUNCTION IF EXISTS event_log_messages_inserted();
 DROP FUNCTION IF EXISTS user_is_followed(text);
+DROP TABLE IF EXISTS typing_announced;
 DROP TABLE IF EXISTS user_followers;
 DROP TABLE IF EXISTS event_log;

@@ -13,6 +13,8 @@
 -- the others are for the chat's members, from their latest chat_joined on. Message events name the message: a replay shows it
 -- as it is now. Kept EVENT_LOG_RETENTION_HOURS (chat-api prune-events removes older rows).
 --
+-- Typing is not logged: it is announced (channel typing_events) and forgotten.
+--
 -- New tables and triggers only: each CREATE TRIGGER locks its table briefly (lock_timeout).
 -- depends: 0015_follow_check
 
@@ -55,6 +57,15 @@ CREATE UNLOGGED TABLE user_followers (
     -- squawk-ignore prefer-bigint-over-int
     listener_pid integer NOT NULL,
     PRIMARY KEY (user_id, listener_pid)
+);
+
+-- When each member last announced typing in a chat: at most one announcement per member and
+-- chat per 2 s goes out (POST /chats/{id}/typing), whichever process it reaches. Ephemeral.
+CREATE UNLOGGED TABLE typing_announced (
+    chat_id      bigint      NOT NULL,
+    user_id      text        NOT NULL,
+    announced_at timestamptz NOT NULL,
+    PRIMARY KEY (chat_id, user_id)
 );
 
 CREATE FUNCTION user_is_followed(followed_user_id text) RETURNS boolean

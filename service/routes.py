@@ -40,6 +40,7 @@ ROUTES = (
     Route("PUT", "/chats/{chat_id}/members/{user_id}", members.put_member, "write"),
     Route("DELETE", "/chats/{chat_id}/members/{user_id}", members.remove_member, "write"),
     Route("POST", "/chats/{chat_id}/join", members.join_chat, "write"),
+    Route("POST", "/chats/{chat_id}/typing", user_feeds.send_typing, "write"),
     Route("GET", "/messages/{message_id}", messages.get_message, "read"),
     Route("PATCH", "/messages/{message_id}", messages.edit_message, "write"),
     Route("DELETE", "/messages/{message_id}", messages.delete_message, "write"),

@@ -20,7 +20,7 @@ from service.domain.messages import MessagePublic
 from service.domain.problems import ErrorBody
 from service.live import feed
 from service.live.feed import ChatFeed, FeedItem, KeepAlive
-from service.live.signals import ChatDeleted, ChatLeft
+from service.live.signals import ChatDeleted, ChatLeft, Typing
 
 EVENT_NAMES = ["message", "message_edited", "message_deleted", "chat_renamed"]
 LAST_SEEN_ID = TypeAdapter(Annotated[int, Field(ge=0, le=MAX_BIGINT)])
@@ -36,7 +36,10 @@ SSE_EVENT = {
     "type": "object",
     "required": ["event", "data"],
     "properties": {
-        "event": {"type": "string", "enum": [*EVENT_NAMES, "chat_deleted", "chat_left"]},
+        "event": {
+            "type": "string",
+            "enum": [*EVENT_NAMES, "chat_deleted", "chat_left", "typing"],
+        },
         "id": {"type": "string", "description": "The event id (what Last-Event-ID sends back)."},
         "data": {
             "type": "string",
@@ -46,7 +49,7 @@ SSE_EVENT = {
             },
             "description": "`message`, `message_edited`: the Message; `message_deleted`: its "
             "id and chat_id; `chat_renamed`: chat_id and the new title; `chat_deleted`, "
-            "`chat_left`: the chat's id.",
+            "`chat_left`: the chat's id; `typing` (no id, never replayed): chat_id and user_id.",
         },
     },
 }
@@ -76,6 +79,11 @@ def _feed(request: web.Request, chat_id: int, last_id: int | None) -> ChatFeed:
     )
 
 
+def typing_data(item: Typing) -> dict[str, object]:
+    """The data of a `typing` frame (never with an id: it is not replayed)."""
+    return {"chat_id": item.chat_id, "user_id": item.user_id}
+
+
 def _sse_frame(item: FeedItem) -> bytes:
     if isinstance(item, KeepAlive):
         return b": keep-alive\n\n"
@@ -83,6 +91,8 @@ def _sse_frame(item: FeedItem) -> bytes:
         return b'event: chat_deleted\ndata: {"chat_id": %d}\n\n' % item.chat_id
     if isinstance(item, ChatLeft):
         return b'event: chat_left\ndata: {"chat_id": %d}\n\n' % item.chat_id
+    if isinstance(item, Typing):
+        return b"event: typing\ndata: %s\n\n" % json.dumps(typing_data(item)).encode()
     data = json.dumps(item.data, ensure_ascii=False).encode()
     return b"id: %d\nevent: %s\ndata: %s\n\n" % (item.id, item.event.encode(), data)
 
@@ -196,6 +206,10 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
                         )
                         code = CLOSE_LEFT if left else WSCloseCode.OK
                         break
+                    if isinstance(item, Typing):
+                        await socket.send_str(
+                            json.dumps({"event": "typing", "data": typing_data(item)})
+                        )
                     if isinstance(item, FeedEvent):
                         await socket.send_str(
                             json.dumps(

@@ -2,21 +2,26 @@
 GET /me/ws (WebSocket). Both read the same UserFeed."""
 
 import asyncio
+import contextlib
 import json
 
-from aiohttp import WSCloseCode, web
+from aiohttp import WSCloseCode, WSMsgType, web
 
 from service.api.appkeys import DATA, HUB, SETTINGS
-from service.api.feeds import until_closed
-from service.api.http.authn import caller
+from service.api.feeds import typing_data
+from service.api.http.authn import caller, viewer
 from service.api.http.cors import check_origin
 from service.api.http.headers import add_response_headers
-from service.api.openapi.annotations import documented, error_responses, json_content
+from service.api.http.parsing import path_int
+from service.api.me import NEEDS_AUTH
+from service.api.openapi.annotations import documented, error_responses, json_content, path_id
+from service.data.base import can_exist
 from service.domain.cursors import CursorError, FeedCursor
-from service.domain.errors import InvalidCursor
+from service.domain.errors import DomainError, InvalidCursor
 from service.domain.problems import ErrorBody
 from service.live import feed
 from service.live.feed import KeepAlive
+from service.live.signals import Typing
 from service.live.user_feed import CursorFrame, UserFeed, UserItem
 
 EVENT_NAMES = [
@@ -30,6 +35,7 @@ EVENT_NAMES = [
     "chat_joined",
     "chat_left",
     "read",
+    "typing",
 ]
 FRAMES = (
     "Every frame names its chat (`data.chat_id`) and has an `id`, the cursor to resume from "
@@ -40,7 +46,9 @@ FRAMES = (
     "went), `chat_joined` (the caller was added: that chat's events follow on the same "
     "connection) and `chat_left` (the caller left or was removed: its events stop), `read` "
     "(`{chat_id, last_read_id, unread_count}`: the caller's read position moved, on this "
-    "device or another). Without a cursor the feed starts with the next event, and its "
+    "device or another); and `typing` (`{chat_id, user_id}`, no `id`: someone else is "
+    "typing; treat it as over after 6 s unless repeated; never replayed). Without a cursor "
+    "the feed starts with the next event, and its "
     "first frame is `cursor` (`{cursor}`: where it starts). Reconnecting with the last "
     "frame's id delivers exactly what was missed, every change as it happened. A cursor "
     "older than EVENT_LOG_RETENTION_HOURS (168: a week) is 410 `cursor_expired`: reload the "
@@ -79,6 +87,8 @@ def _as_dict(item: UserItem) -> dict[str, object] | None:
         return None
     if isinstance(item, CursorFrame):
         return {"id": item.id, "event": "cursor", "data": {"cursor": item.id}}
+    if isinstance(item, Typing):
+        return {"event": "typing", "data": typing_data(item)}
     return {"id": item.id, "event": item.event, "data": item.data}
 
 
@@ -87,7 +97,8 @@ def _sse_frame(item: UserItem) -> bytes:
     if frame is None:
         return b": keep-alive\n\n"
     data = json.dumps(frame["data"], ensure_ascii=False)
-    return f"id: {frame['id']}\nevent: {frame['event']}\ndata: {data}\n\n".encode()
+    event_id = f"id: {frame['id']}\n" if "id" in frame else ""
+    return f"{event_id}event: {frame['event']}\ndata: {data}\n\n".encode()
 
 
 @documented(
@@ -119,12 +130,57 @@ async def my_events(request: web.Request) -> web.StreamResponse:
         return response
 
 
+async def _announce_typing(request: web.Request, chat_id: int) -> None:
+    data = request.app[DATA]
+    await data.members.require(viewer(request), chat_id, "member")
+    await data.events.announce_typing(chat_id=chat_id, user=caller(request))
+
+
+@documented(
+    "send_typing",
+    tags=["messages"],
+    summary="Say that the caller is typing in a chat",
+    description="The chat's other members' user feeds and the chat's own feeds get `typing` "
+    "(`{chat_id, user_id}`) at once; it is never logged or replayed, the caller's own feeds "
+    "do not get it, and clients treat it as over after 6 s unless repeated. At most one per "
+    "caller and chat goes out every 2 s: the others are dropped, still answered 204. A member "
+    "with `write`; a private chat is a 404 for anyone else." + NEEDS_AUTH,
+    parameters=[path_id("chat_id", "Id of the chat.")],
+    responses={
+        204: {"description": "Announced (or dropped)"},
+        **error_responses(403, 404, 422, 503),
+    },
+)
+async def send_typing(request: web.Request) -> web.Response:
+    await _announce_typing(request, path_int(request, "chat_id"))
+    return web.Response(status=204)
+
+
+async def _read_client(socket: web.WebSocketResponse, request: web.Request) -> None:
+    """What a /me/ws client sends: `{"type": "typing", "chat_id": N}` announces typing (as POST
+    /chats/{chat_id}/typing); anything else, and any refusal, is ignored."""
+    async for message in socket:
+        if message.type != WSMsgType.TEXT:
+            continue
+        try:
+            body = json.loads(message.data)
+        except ValueError:
+            continue
+        if not isinstance(body, dict) or body.get("type") != "typing":
+            continue
+        chat_id = body.get("chat_id")
+        if type(chat_id) is int and can_exist(chat_id):
+            with contextlib.suppress(DomainError):
+                await _announce_typing(request, chat_id)
+
+
 @documented(
     "follow_my_socket",
     tags=["people"],
     summary="Every chat of the caller, live, on one connection (WebSocket)",
     description='Text frames `{"id", "event", "data"}`, as on `/me/events`; '
-    "`last_event_id` resumes. " + FRAMES,
+    '`last_event_id` resumes. The client may send `{"type": "typing", "chat_id": N}` (as '
+    "`POST /chats/{chat_id}/typing`); anything else it sends is ignored. " + FRAMES,
     parameters=[{"in": "query", "name": "last_event_id", **CURSOR}],
     responses={
         101: {"description": "Switching to the WebSocket protocol"},
@@ -142,7 +198,7 @@ async def my_socket(request: web.Request) -> web.StreamResponse:
                 raise web.HTTPUpgradeRequired(headers={"Upgrade": "websocket"})
             add_response_headers(request, socket)
             await socket.prepare(request)
-            reader = asyncio.create_task(until_closed(socket))
+            reader = asyncio.create_task(_read_client(socket, request))
             try:
                 async for item in user_feed.items():
                     if reader.done():

@@ -93,3 +93,8 @@ class Events(DataModule):
 
     async def prune_events(self, *, older_than_hours: int, batch: int) -> int:
         return int(await self._write(self._sql.prune_events, older_than_hours, batch))
+
+    async def announce_typing(self, *, chat_id: int, user: str) -> bool:
+        """Whether it went out (at most once per member and chat per 2 s). The caller has
+        checked that `user` is a member."""
+        return bool(await self._write(self._sql.announce_typing, chat_id, user))

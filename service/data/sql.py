@@ -44,6 +44,7 @@ class MessageQueries(QueryFolder, folder="messages"):
 
 
 class EventQueries(QueryFolder, folder="events"):
+    announce_typing: Query
     current_snapshot: Query
     follow_chat: Query
     follow_user: Query

@@ -35,7 +35,7 @@ class FeedCursor:
         return cls(base=snapshot, target=None, after=0, base_at=time.time())
 
     def encode(self) -> str:
-        text = f"{self.base}|{self.target or ''}|{self.after}|{int(self.base_at * 1000)}"
+        text = f"{self.base}|{self.target or ''}|{self.after}|{round(self.base_at * 1000)}"
         return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
     @classmethod

@@ -15,7 +15,7 @@ from service.domain.events import FeedEvent
 from service.domain.messages import MessagePublic
 from service.domain.people import Viewer
 from service.live.hub import EventHub
-from service.live.signals import ChatDeleted, ChatLeft, NewMessage, Resync
+from service.live.signals import ChatDeleted, ChatLeft, NewMessage, Resync, Typing
 
 HEARTBEAT_SECONDS = 15.0
 CATCH_UP_PAGE = 100
@@ -26,7 +26,7 @@ class KeepAlive:
     """Nothing happened for HEARTBEAT_SECONDS: a chance to prove the client is still there."""
 
 
-FeedItem = FeedEvent | ChatDeleted | ChatLeft | KeepAlive
+FeedItem = FeedEvent | ChatDeleted | ChatLeft | Typing | KeepAlive
 Ending = ChatDeleted | ChatLeft
 
 
@@ -154,6 +154,9 @@ class ChatFeed:
             if isinstance(event, Ending):
                 yield event
                 return
+            if isinstance(event, Typing):
+                yield event
+                continue
             if isinstance(event, Resync):
                 async for item in self._catch_up(None):
                     yield item

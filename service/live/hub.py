@@ -10,7 +10,15 @@ from service.data.events import Events
 from service.data.messages import Messages
 from service.domain.errors import DatabaseUnavailable, DomainError
 from service.domain.people import ANYONE
-from service.live.signals import ChatDeleted, ChatLeft, Event, NewMessage, Resync, Wake
+from service.live.signals import (
+    ChatDeleted,
+    ChatLeft,
+    Event,
+    NewMessage,
+    Resync,
+    Typing,
+    Wake,
+)
 
 SUBSCRIBER_BACKLOG = 1000
 
@@ -121,6 +129,16 @@ class EventHub:
             return False
         self._user_feeds.pop(user, None)
         return True
+
+    def notify_typing(self, payload: str) -> None:
+        """asyncpg listener callback (channel typing_events, "<chat_id>:<user_id>"): to the
+        chat's subscribers but the typist's own."""
+        chat_text, _, user = payload.partition(":")
+        chat_id = int(chat_text)
+        typing = Typing(chat_id, user)
+        for queue in list(self._subscribers.get(chat_id, ())):
+            if self._users.get(queue) != user:
+                self._put(queue, typing)
 
     def notify_user(self, user: str) -> None:
         """asyncpg listener callback (channel user_events): wakes the user's feeds."""

@@ -20,6 +20,7 @@ logger = logging.getLogger("chat_api.events")
 
 CHANNEL = "chat_events"
 USER_CHANNEL = "user_events"  # payload: a user id (migration 0016)
+TYPING_CHANNEL = "typing_events"  # payload: "<chat_id>:<user_id>"
 RECONNECT_SECONDS = 0.25
 # A listener that keeps failing (a standby, a database that is away) retries less and less
 # often, and says so once rather than every time; a failover's promotion takes seconds, and
@@ -42,6 +43,7 @@ async def _listen(settings: Settings, data: DataLayer, hub: EventHub) -> None:
             connection.add_termination_listener(lambda _connection, event=lost: event.set())
             await connection.add_listener(CHANNEL, lambda *args: hub.notify(args[-1]))
             await connection.add_listener(USER_CHANNEL, lambda *args: hub.notify_user(args[-1]))
+            await connection.add_listener(TYPING_CHANNEL, lambda *args: hub.notify_typing(args[-1]))
             await hub.register(data.events, await data.events.listener_pid(connection))
             if failures:
                 logger.info("event listener is back after %d failed attempt(s)", failures)

@@ -32,4 +32,13 @@ class Wake:
     """Something addressed to a user feed's user was logged: read the event log."""
 
 
-Event = NewMessage | ChatDeleted | ChatLeft | Resync | Wake | None  # None: the stream must end
+@dataclass(frozen=True, slots=True)
+class Typing:
+    """Someone is typing in a chat: passed on as it is, never logged or replayed."""
+
+    chat_id: int
+    user_id: str
+
+
+# None: the stream must end.
+Event = NewMessage | ChatDeleted | ChatLeft | Resync | Wake | Typing | None

@@ -18,6 +18,7 @@ from service.domain.errors import CursorExpired, DatabaseUnavailable
 from service.domain.events import UserEvent
 from service.live.feed import CATCH_UP_RETRY_SECONDS, HEARTBEAT_SECONDS, KeepAlive
 from service.live.hub import EventHub
+from service.live.signals import Typing
 
 PAGE = 100
 # Events after which the feed follows a chat more, or one less.
@@ -40,7 +41,7 @@ class CursorFrame:
     id: str
 
 
-UserItem = UserFrame | CursorFrame | KeepAlive
+UserItem = UserFrame | CursorFrame | Typing | KeepAlive
 
 
 class UserFeed:
@@ -94,11 +95,14 @@ class UserFeed:
             except TimeoutError:
                 yield KeepAlive()  # and read again: a wake-up may have been missed
                 continue
-            if event is None:  # shutting down, or too slow to keep up: reconnect
-                return
+            pending = [event]
             while not self._queue.empty():  # one read serves every wake-up so far
-                if self._queue.get_nowait() is None:
+                pending.append(self._queue.get_nowait())
+            for event in pending:
+                if event is None:  # shutting down, or too slow to keep up: reconnect
                     return
+                if isinstance(event, Typing):
+                    yield event
 
     async def _read(self) -> AsyncIterator[UserItem]:
         """Every page the log has after the cursor; the cursor moves with each event."""

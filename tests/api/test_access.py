@@ -36,6 +36,7 @@ NEEDS = {
     "mark_unread": "member",
     "list_members": "member",
     "join_chat": "join",
+    "send_typing": "member",
     "rename_chat": "owner",
     "delete_chat": "owner",
     "put_member": "owner",

@@ -91,6 +91,7 @@ async def test_openapi_document_is_valid_3x_and_complete(client: Client) -> None
         "/chats/{chat_id}/members",
         "/chats/{chat_id}/members/{user_id}",
         "/chats/{chat_id}/join",
+        "/chats/{chat_id}/typing",
         "/messages/{message_id}",
         "/messages",
         "/me",
@@ -198,6 +199,7 @@ async def test_the_live_feeds_are_documented_for_resuming(client: Client) -> Non
         "chat_renamed",
         "chat_deleted",
         "chat_left",
+        "typing",
     ]
     assert set(frame["required"]) == {"event", "data"}
     socket = paths["/chats/{chat_id}/ws"]["get"]
