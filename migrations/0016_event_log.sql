@@ -50,12 +50,15 @@ CREATE INDEX event_log_user_idx ON event_log (user_id, chat_id, position)
 WHERE user_id IS NOT NULL;
 
 -- Which users have a user feed open, by the backend pid of each process's LISTEN connection
--- (like chat_followers): changes addressed to them are announced on user_events.
+-- (like chat_followers): changes addressed to them are announced on user_events. It is also
+-- who is online: each process refreshes seen_at of its rows every few seconds, and a row
+-- not refreshed for 15 s (its process died) is swept.
 CREATE UNLOGGED TABLE user_followers (
-    user_id      text    NOT NULL,
+    user_id      text        NOT NULL,
     -- pg_backend_pid() is an integer.
     -- squawk-ignore prefer-bigint-over-int
-    listener_pid integer NOT NULL,
+    listener_pid integer     NOT NULL,
+    seen_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
     PRIMARY KEY (user_id, listener_pid)
 );
 

@@ -1,7 +1,6 @@
 """Every chat of the caller on one connection: GET /me/events (Server-Sent Events) and
 GET /me/ws (WebSocket). Both read the same UserFeed."""
 
-import asyncio
 import contextlib
 import json
 
@@ -13,6 +12,7 @@ from service.api.http.authn import caller, viewer
 from service.api.http.cors import check_origin
 from service.api.http.headers import add_response_headers
 from service.api.http.parsing import path_int
+from service.api.http.streaming import client_gone, until_either
 from service.api.me import NEEDS_AUTH
 from service.api.openapi.annotations import documented, error_responses, json_content, path_id
 from service.data.base import can_exist
@@ -21,7 +21,7 @@ from service.domain.errors import DomainError, InvalidCursor
 from service.domain.problems import ErrorBody
 from service.live import feed
 from service.live.feed import KeepAlive
-from service.live.signals import Typing
+from service.live.signals import Presence, Typing
 from service.live.user_feed import CursorFrame, UserFeed, UserItem
 
 EVENT_NAMES = [
@@ -36,6 +36,7 @@ EVENT_NAMES = [
     "chat_left",
     "read",
     "typing",
+    "presence",
 ]
 FRAMES = (
     "Every frame names its chat (`data.chat_id`) and has an `id`, the cursor to resume from "
@@ -47,7 +48,9 @@ FRAMES = (
     "connection) and `chat_left` (the caller left or was removed: its events stop), `read` "
     "(`{chat_id, last_read_id, unread_count}`: the caller's read position moved, on this "
     "device or another); and `typing` (`{chat_id, user_id}`, no `id`: someone else is "
-    "typing; treat it as over after 6 s unless repeated; never replayed). Without a cursor "
+    "typing; treat it as over after 6 s unless repeated; never replayed), `presence` "
+    "(`{user_id, online}`, no `id`: a co-member opened a first or closed a last user feed). "
+    "Without a cursor "
     "the feed starts with the next event, and its "
     "first frame is `cursor` (`{cursor}`: where it starts). Reconnecting with the last "
     "frame's id delivers exactly what was missed, every change as it happened. A cursor "
@@ -89,6 +92,8 @@ def _as_dict(item: UserItem) -> dict[str, object] | None:
         return {"id": item.id, "event": "cursor", "data": {"cursor": item.id}}
     if isinstance(item, Typing):
         return {"event": "typing", "data": typing_data(item)}
+    if isinstance(item, Presence):
+        return {"event": "presence", "data": {"user_id": item.user_id, "online": item.online}}
     return {"id": item.id, "event": item.event, "data": item.data}
 
 
@@ -123,8 +128,12 @@ async def my_events(request: web.Request) -> web.StreamResponse:
         try:
             add_response_headers(request, response)
             await response.prepare(request)
-            async for item in user_feed.items():
-                await response.write(_sse_frame(item))
+
+            async def pump() -> None:
+                async for item in user_feed.items():
+                    await response.write(_sse_frame(item))
+
+            await until_either(pump(), client_gone(request))
         except ConnectionResetError:
             pass  # the client left: a normal end
         return response
@@ -198,16 +207,15 @@ async def my_socket(request: web.Request) -> web.StreamResponse:
                 raise web.HTTPUpgradeRequired(headers={"Upgrade": "websocket"})
             add_response_headers(request, socket)
             await socket.prepare(request)
-            reader = asyncio.create_task(_read_client(socket, request))
-            try:
+
+            async def pump() -> None:
                 async for item in user_feed.items():
-                    if reader.done():
-                        break
                     frame = _as_dict(item)
                     if frame is not None:
                         await socket.send_str(json.dumps(frame, ensure_ascii=False))
-            finally:
-                reader.cancel()
+
+            # The reader ends when the client closes: the feed ends with it.
+            await until_either(pump(), _read_client(socket, request))
     finally:
         if socket.prepared:
             await socket.close(code=WSCloseCode.GOING_AWAY)

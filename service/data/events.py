@@ -43,6 +43,14 @@ class Events(DataModule):
     async def forget_stale_followers(self) -> None:
         await self.databases.primary.run(self._sql.forget_stale_followers)
 
+    async def forget_listener(self, *, listener_pid: int) -> None:
+        await self._write(self._sql.forget_listener, listener_pid)
+
+    async def sweep_user_followers(self, *, listener_pid: int) -> set[str]:
+        """Refreshes this process's user records, drops expired ones; whose those were."""
+        rows = await self._write(self._sql.sweep_user_followers, listener_pid)
+        return {str(row["user_id"]) for row in rows}
+
     async def newest_event(self, *, chat_id: int) -> int:
         row = None
         if can_exist(chat_id):
@@ -98,3 +106,14 @@ class Events(DataModule):
         """Whether it went out (at most once per member and chat per 2 s). The caller has
         checked that `user` is a member."""
         return bool(await self._write(self._sql.announce_typing, chat_id, user))
+
+    async def user_online(self, *, user: str) -> bool:
+        return bool(await self._write(self._sql.user_online, user))
+
+    async def announce_presence(self, *, user: str, online: bool) -> None:
+        await self._write(self._sql.announce_presence, user, online)
+
+    async def co_members(self, *, user: str, among: list[str]) -> list[str]:
+        """Which of `among` share a chat with `user`."""
+        rows = await self._write(self._sql.co_members, user, among)
+        return [str(row["user_id"]) for row in rows]

@@ -35,7 +35,8 @@ class Members(DataModule):
 
     async def list_members(self, *, chat_id: int, after: str | None, limit: int) -> MemberList:
         require_chat_id(chat_id)
-        rows = await self._read(self._sql.list_members, chat_id, after or "", limit)
+        # On the primary: who is online is in an unlogged table, which a standby lacks.
+        rows = await self._write(self._sql.list_members, chat_id, after or "", limit)
         return MemberList([MemberPublic.model_validate(dict(row)) for row in rows])
 
     async def put_member(

@@ -44,18 +44,23 @@ class MessageQueries(QueryFolder, folder="messages"):
 
 
 class EventQueries(QueryFolder, folder="events"):
+    announce_presence: Query
     announce_typing: Query
+    co_members: Query
     current_snapshot: Query
     follow_chat: Query
     follow_user: Query
+    forget_listener: Query
     forget_stale_followers: Query
     list_chat_events: Query
     list_user_events: Query
     listener_pid: Query
     newest_chat_event: Query
     prune_events: Query
+    sweep_user_followers: Query
     unfollow_chat: Query
     unfollow_user: Query
+    user_online: Query
 
 
 class MemberQueries(QueryFolder, folder="members"):

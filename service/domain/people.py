@@ -72,6 +72,9 @@ class MemberPublic(BaseModel):
         '(what "seen by" shows).',
         examples=[1017],
     )
+    online: bool = Field(
+        description="Whether the member has a user feed (`/me/events`, `/me/ws`) open now."
+    )
 
 
 class MemberList(RootModel[list[MemberPublic]]):

@@ -1,20 +1,15 @@
-"""The live events of one process: its subscribers by chat, and what the LISTEN connection
-(service.live.listener) hears, fanned out to them. A new message is read once per process,
-whatever the number of clients following the chat."""
+"""The live events of one process: its subscribers by chat (chat feeds, and user feeds in
+each of their user's chats), and what the LISTEN connection (service.live.listener) hears,
+fanned out to them (service.live.dispatch turns chat_events into that)."""
 
 import asyncio
 import contextlib
 from collections import defaultdict
 
 from service.data.events import Events
-from service.data.messages import Messages
 from service.domain.errors import DatabaseUnavailable, DomainError
-from service.domain.people import ANYONE
 from service.live.signals import (
-    ChatDeleted,
-    ChatLeft,
     Event,
-    NewMessage,
     Resync,
     Typing,
     Wake,
@@ -29,16 +24,16 @@ class EventHub:
         # Whose each subscription is (None: authentication off), so a removal reaches only
         # the removed member's feeds.
         self._users: dict[asyncio.Queue[Event], str | None] = {}
-        self._payloads: asyncio.Queue[str] = asyncio.Queue()
         # User feeds by user: one queue each, subscribed to every chat of the user as well.
         self._user_feeds: dict[str, set[asyncio.Queue[Event]]] = defaultdict(set)
         # Backend pid of this process's LISTEN connection: its name in chat_followers.
         self.listener_pid: int | None = None
+        self._previous_pid: int | None = None  # until its successor registered our users
         # From a lost (or not yet made) LISTEN connection until its successor follows every
         # chat again and the subscribers were told to catch up: a message heard meanwhile may
         # come after ones that were never announced, so it is left to that catch-up (a feed
         # that took it live would skip the gap).
-        self._catching_up = True
+        self.catching_up = True
 
     async def follow(
         self, events: Events, chat_id: int, user: str | None = None
@@ -98,8 +93,9 @@ class EventHub:
 
     async def unfollow_user(
         self, events: Events, user: str, queue: asyncio.Queue[Event], chats: set[int]
-    ) -> None:
-        """A user feed closed: one statement for the chats no other local feed follows."""
+    ) -> bool:
+        """A user feed closed: one statement for the chats no other local feed follows.
+        Whether it was the user's last feed here."""
         unfollowed = [chat_id for chat_id in chats if self._discard(chat_id, queue)]
         last = self._forget_user_feed(user, queue)
         pid = self.listener_pid
@@ -108,6 +104,19 @@ class EventHub:
                 await events.unfollow_user(
                     user=user if last else None, listener_pid=pid, chat_ids=unfollowed
                 )
+        return last
+
+    def has_subscribers(self, chat_id: int) -> bool:
+        return chat_id in self._subscribers
+
+    def local_users(self) -> list[str]:
+        """The users with a feed open here."""
+        return list(self._user_feeds)
+
+    def tell_users(self, users: list[str], event: Event) -> None:
+        for user in users:
+            for queue in list(self._user_feeds.get(user, ())):
+                self._put(queue, event)
 
     def _discard(self, chat_id: int, queue: asyncio.Queue[Event]) -> bool:
         """Takes a queue off a chat; whether the chat is left without a local subscriber."""
@@ -146,24 +155,29 @@ class EventHub:
             self._put(queue, Wake())
 
     async def register(self, events: Events, listener_pid: int) -> None:
-        """A (re)connected listener: forget dead processes' records, follow our chats and
-        users again, then every subscriber catches up from the database (all it missed was
-        committed before this, and what commits from now on is announced)."""
+        """A (re)connected listener: forget dead processes' chat follows, follow our users
+        and chats again, then every subscriber catches up from the database (all it missed
+        was committed before this, and what commits from now on is announced)."""
         self.listener_pid = listener_pid
         await events.forget_stale_followers()
+        for user in list(self._user_feeds):
+            await events.follow_user(user=user, listener_pid=listener_pid)
+        if self._previous_pid is not None:  # registered anew: the old rows can go
+            await events.forget_listener(listener_pid=self._previous_pid)
+            self._previous_pid = None
         for chat_id in list(self._subscribers):
             await events.follow_chat(chat_id=chat_id, listener_pid=listener_pid)
             if chat_id not in self._subscribers:  # its last follower left meanwhile
                 await events.unfollow_chat(chat_id=chat_id, listener_pid=listener_pid)
-        for user in list(self._user_feeds):
-            await events.follow_user(user=user, listener_pid=listener_pid)
         self.broadcast(Resync())
-        self._catching_up = False
+        self.catching_up = False
 
     def lost(self) -> None:
         """The LISTEN connection is gone: notifications may be missed until `register`."""
+        if self.listener_pid is not None:
+            self._previous_pid = self.listener_pid
         self.listener_pid = None
-        self._catching_up = True
+        self.catching_up = True
 
     def subscribe(self, chat_id: int, user: str | None = None) -> asyncio.Queue[Event]:
         queue: asyncio.Queue[Event] = asyncio.Queue(maxsize=SUBSCRIBER_BACKLOG)
@@ -175,10 +189,6 @@ class EventHub:
         """A chat feed's queue off its chat (a chat feed's subscription is to one chat)."""
         self._discard(chat_id, queue)
         self._users.pop(queue, None)
-
-    def notify(self, payload: str) -> None:
-        """asyncpg listener callback; the payloads are handled in order by `dispatch`."""
-        self._payloads.put_nowait(payload)
 
     def broadcast(self, event: Event, chat_id: int | None = None, user: str | None = None) -> None:
         """To every subscriber (of the chat, when given; of that user there, when given)."""
@@ -209,34 +219,3 @@ class EventHub:
             while True:
                 queue.get_nowait()
         queue.put_nowait(None)
-
-    async def dispatch(self, messages: Messages) -> None:
-        """Turns payloads into events, in the order PostgreSQL delivered them."""
-        while True:
-            payload = await self._payloads.get()
-            chat_text, _, what = payload.partition(":")
-            chat_id = int(chat_text)
-            if chat_id not in self._subscribers:
-                continue
-            what, _, user = what.partition(":")  # a user id may hold ":" itself
-            if what == "deleted":
-                self.broadcast(ChatDeleted(chat_id), chat_id)
-                continue
-            if what == "left":
-                self.broadcast(ChatLeft(chat_id), chat_id, user)
-                continue
-            # An edit, a deletion or a rename, or the chat became private (each feed's
-            # catch-up finds whether its follower may still see it): read from the event log.
-            if what in ("changed", "private"):
-                self.broadcast(Resync(), chat_id)
-                continue
-            if self._catching_up:
-                continue  # the Resync that ends the catch-up brings it
-            try:
-                message = await messages.get_message(message_id=int(what), viewer=ANYONE)
-            except DomainError:
-                # Gone again (its chat was deleted) or the database is away: let the
-                # subscribers catch up from the database when they can.
-                self.broadcast(Resync(), chat_id)
-                continue
-            self.broadcast(NewMessage(message), chat_id)

@@ -6,13 +6,15 @@ after a reconnect tells every subscriber to catch up from the database."""
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import asyncpg
 
 from service.data.layer import DataLayer
 from service.db.dsn import asyncpg_dsn
 from service.domain.errors import DomainError
+from service.live import presence
+from service.live.dispatch import ChatEventDispatcher
 from service.live.hub import EventHub
 from service.settings import Settings
 
@@ -21,6 +23,14 @@ logger = logging.getLogger("chat_api.events")
 CHANNEL = "chat_events"
 USER_CHANNEL = "user_events"  # payload: a user id (migration 0016)
 TYPING_CHANNEL = "typing_events"  # payload: "<chat_id>:<user_id>"
+PRESENCE_CHANNEL = "presence_events"  # payload: "<1 or 0>:<user_id>"
+
+
+def _callback(heard: Callable[[str], None]) -> Callable[..., None]:
+    """asyncpg calls a listener with (connection, pid, channel, payload)."""
+    return lambda *args: heard(args[-1])
+
+
 RECONNECT_SECONDS = 0.25
 # A listener that keeps failing (a standby, a database that is away) retries less and less
 # often, and says so once rather than every time; a failover's promotion takes seconds, and
@@ -28,7 +38,13 @@ RECONNECT_SECONDS = 0.25
 RECONNECT_MAX_SECONDS = 2.0
 
 
-async def _listen(settings: Settings, data: DataLayer, hub: EventHub) -> None:
+async def _listen(
+    settings: Settings,
+    data: DataLayer,
+    hub: EventHub,
+    dispatcher: ChatEventDispatcher,
+    relay: presence.PresenceRelay,
+) -> None:
     dsn = asyncpg_dsn(settings.listen_url)
     failures = 0
     while True:
@@ -41,9 +57,13 @@ async def _listen(settings: Settings, data: DataLayer, hub: EventHub) -> None:
             )
             lost = asyncio.Event()
             connection.add_termination_listener(lambda _connection, event=lost: event.set())
-            await connection.add_listener(CHANNEL, lambda *args: hub.notify(args[-1]))
-            await connection.add_listener(USER_CHANNEL, lambda *args: hub.notify_user(args[-1]))
-            await connection.add_listener(TYPING_CHANNEL, lambda *args: hub.notify_typing(args[-1]))
+            for channel, heard in (
+                (CHANNEL, dispatcher.notify),
+                (USER_CHANNEL, hub.notify_user),
+                (TYPING_CHANNEL, hub.notify_typing),
+                (PRESENCE_CHANNEL, relay.notify),
+            ):
+                await connection.add_listener(channel, _callback(heard))
             await hub.register(data.events, await data.events.listener_pid(connection))
             if failures:
                 logger.info("event listener is back after %d failed attempt(s)", failures)
@@ -72,9 +92,13 @@ async def _listen(settings: Settings, data: DataLayer, hub: EventHub) -> None:
 async def listening(settings: Settings, data: DataLayer) -> AsyncIterator[EventHub]:
     """This process's hub, with its LISTEN connection and dispatcher running while open."""
     hub = EventHub()
+    dispatcher = ChatEventDispatcher(hub, data.messages)
+    relay = presence.PresenceRelay(hub, data.events)
     tasks = [
-        asyncio.create_task(_listen(settings, data, hub)),
-        asyncio.create_task(hub.dispatch(data.messages)),
+        asyncio.create_task(_listen(settings, data, hub, dispatcher, relay)),
+        asyncio.create_task(dispatcher.dispatch_forever()),
+        asyncio.create_task(relay.relay_forever()),
+        asyncio.create_task(relay.sweep_forever()),
     ]
     try:
         yield hub

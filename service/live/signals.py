@@ -40,5 +40,13 @@ class Typing:
     user_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class Presence:
+    """A co-member of a user feed's user came online or went offline (never replayed)."""
+
+    user_id: str
+    online: bool
+
+
 # None: the stream must end.
-Event = NewMessage | ChatDeleted | ChatLeft | Resync | Wake | Typing | None
+Event = NewMessage | ChatDeleted | ChatLeft | Resync | Wake | Typing | Presence | None

@@ -5,6 +5,7 @@ least every HEARTBEAT_SECONDS. What it delivers comes only from the log, so a no
 that is lost or late delays an event, never loses one, and nothing is delivered twice."""
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -14,11 +15,12 @@ from typing import Any, Self
 from service.data.events import Events
 from service.db import consistency
 from service.domain.cursors import FeedCursor
-from service.domain.errors import CursorExpired, DatabaseUnavailable
+from service.domain.errors import CursorExpired, DatabaseUnavailable, DomainError
 from service.domain.events import UserEvent
+from service.live import presence
 from service.live.feed import CATCH_UP_RETRY_SECONDS, HEARTBEAT_SECONDS, KeepAlive
 from service.live.hub import EventHub
-from service.live.signals import Typing
+from service.live.signals import Presence, Typing
 
 PAGE = 100
 # Events after which the feed follows a chat more, or one less.
@@ -41,7 +43,7 @@ class CursorFrame:
     id: str
 
 
-UserItem = UserFrame | CursorFrame | Typing | KeepAlive
+UserItem = UserFrame | CursorFrame | Typing | Presence | KeepAlive
 
 
 class UserFeed:
@@ -64,8 +66,10 @@ class UserFeed:
     async def __aenter__(self) -> Self:
         if self._cursor is not None and self._cursor.age_seconds() > self._retention_hours * 3600:
             raise CursorExpired(self._retention_hours)
+        was_online = await self._events.user_online(user=self._user)
         self._queue, self._chats = await self._hub.follow_user(self._events, self._user)
         try:
+            await presence.came_online(self._events, self._user, was_online)
             self._announce = self._cursor is None
             if self._cursor is None:
                 self._cursor = FeedCursor.starting_at(await self._events.current_snapshot())
@@ -80,7 +84,9 @@ class UserFeed:
         await self._leave()
 
     async def _leave(self) -> None:
-        await self._hub.unfollow_user(self._events, self._user, self._queue, self._chats)
+        if await self._hub.unfollow_user(self._events, self._user, self._queue, self._chats):
+            with contextlib.suppress(DomainError):
+                await presence.announce_offline(self._events, {self._user})
 
     async def items(self) -> AsyncIterator[UserItem]:
         cursor = self._cursor
@@ -101,7 +107,7 @@ class UserFeed:
             for event in pending:
                 if event is None:  # shutting down, or too slow to keep up: reconnect
                     return
-                if isinstance(event, Typing):
+                if isinstance(event, Typing | Presence):
                     yield event
 
     async def _read(self) -> AsyncIterator[UserItem]:

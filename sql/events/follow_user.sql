@@ -10,7 +10,7 @@
 WITH registered AS (
     INSERT INTO user_followers (user_id, listener_pid)
     VALUES ($1::text, $2::integer)
-    ON CONFLICT DO NOTHING
+    ON CONFLICT (user_id, listener_pid) DO UPDATE SET seen_at = excluded.seen_at
 ),
 chats_of_user AS (
     SELECT m.chat_id FROM chat_members AS m WHERE m.user_id = $1::text
