@@ -68,8 +68,12 @@ class UserFeed:
             raise CursorExpired(self._retention_hours)
         was_online = await self._events.user_online(user=self._user)
         self._queue, self._chats = await self._hub.follow_user(self._events, self._user)
+        # In the background: a NOTIFY's commit waits its turn behind every notifying commit,
+        # and the first frames need not wait for it.
+        self._online = asyncio.create_task(
+            presence.came_online(self._events, self._user, was_online)
+        )
         try:
-            await presence.came_online(self._events, self._user, was_online)
             self._announce = self._cursor is None
             if self._cursor is None:
                 self._cursor = FeedCursor.starting_at(await self._events.current_snapshot())
@@ -84,6 +88,8 @@ class UserFeed:
         await self._leave()
 
     async def _leave(self) -> None:
+        with contextlib.suppress(DomainError):
+            await self._online  # online is said before offline
         if await self._hub.unfollow_user(self._events, self._user, self._queue, self._chats):
             with contextlib.suppress(DomainError):
                 await presence.announce_offline(self._events, {self._user})

@@ -59,10 +59,11 @@ async def test_connecting_costs_the_same_whatever_the_number_of_chats(
         await test_queries.make_member_of_chats(connection, "ann", chats)
     await asyncio.sleep(0.3)  # the listener is connected
     calls, seconds = await _connect_counting(client, headers)
-    # Whether the user was online, follow_user (the user and every chat at once), the
-    # presence announcement, current_snapshot and the first read of the log: 5, for 1 chat
-    # as for 1,000 (the key lookup is cached after /me).
-    assert calls == 5, (chats, calls, seconds)
+    # Whether the user was online, follow_user (the user and every chat at once),
+    # current_snapshot and the first read of the log, and the presence announcement (in the
+    # background: it may come after the first frame): at most 5, for 1 chat as for 1,000
+    # (the key lookup is cached after /me).
+    assert 4 <= calls <= 5, (chats, calls, seconds)
 
 
 async def test_prune_events_forgets_what_is_older_than_the_retention(
