@@ -9,9 +9,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.support.api import bearer
 from tests.support.feeds import read_events, receive
-from tests.support.live import free_port, run_keys, start_service, stop
+from tests.support.live import free_port, member_headers, start_service, stop
 
 pytestmark = pytest.mark.component
 
@@ -25,18 +24,12 @@ def two_secured_servers(database_url: str, tmp_path: Path) -> Iterator[tuple[str
         stop(process)
 
 
-def _token(database_url: str, user: str) -> str:
-    created = run_keys(database_url, "create", "--name", user, "--scopes", "read,write")
-    assert created.returncode == 0, created.stderr
-    return created.stdout.split()[-1]
-
-
 async def test_removal_ends_the_removed_members_feeds_on_another_process(
     two_secured_servers: tuple[str, str], database_url: str
 ) -> None:
     first, second = two_secured_servers
-    ann = bearer(_token(database_url, "ann"))
-    bob = bearer(_token(database_url, "bob"))
+    ann = member_headers(database_url, "ann")
+    bob = member_headers(database_url, "bob")
     async with aiohttp.ClientSession() as http:
         created = await http.post(f"{first}/chats", json={"title": "team"}, headers=ann)
         chat_id = (await created.json())["id"]
@@ -84,8 +77,8 @@ async def test_a_chat_made_private_ends_the_feeds_of_non_members(
     two_secured_servers: tuple[str, str], database_url: str
 ) -> None:
     first, second = two_secured_servers
-    ann = bearer(_token(database_url, "ann"))
-    cat = bearer(_token(database_url, "cat"))
+    ann = member_headers(database_url, "ann")
+    cat = member_headers(database_url, "cat")
     async with aiohttp.ClientSession() as http:
         created = await http.post(
             f"{first}/chats", json={"title": "open", "visibility": "public"}, headers=ann

@@ -4,7 +4,6 @@ last closes, and when the process holding it is SIGKILLed (within 30 s: 20 here)
 list says `online`; cutting every LISTEN connection (a restart of the bus) flaps nobody offline."""
 
 import asyncio
-import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,8 +13,8 @@ import aiohttp
 import asyncpg
 import pytest
 
-from tests.support.api import bearer
-from tests.support.live import free_port, run_keys, start_service, stop
+from tests.support.feeds import sse_frames
+from tests.support.live import free_port, member_headers, start_service, stop
 from tests.support.sql import Statements
 
 pytestmark = pytest.mark.component
@@ -33,28 +32,14 @@ def processes(database_url: str, tmp_path: Path) -> Iterator[list[Any]]:
         stop(process)
 
 
-def _auth(database_url: str, user: str) -> dict[str, str]:
-    created = run_keys(database_url, "create", "--name", user, "--scopes", "read,write")
-    assert created.returncode == 0, created.stderr
-    return bearer(created.stdout.split()[-1])
-
-
 async def _collect_presence(
     stream: aiohttp.ClientResponse, into: asyncio.Queue[dict[str, Any]]
 ) -> None:
     """Puts the presence frames of a user feed on a queue (a queue can be waited on with a
     timeout; an async generator would be closed by one)."""
-    fields: dict[str, str] = {}
-    async for raw in stream.content:
-        line = raw.decode().rstrip("\n")
-        if line:
-            if not line.startswith(":"):
-                name, _, value = line.partition(": ")
-                fields[name] = value
-            continue
-        if fields.get("event") == "presence":
-            into.put_nowait(json.loads(fields["data"]))
-        fields = {}
+    async for event, _, data in sse_frames(stream):
+        if event == "presence":
+            into.put_nowait(data)
 
 
 async def _online(
@@ -68,8 +53,8 @@ async def test_presence_across_processes(
     processes: list[Any], database_url: str, test_queries: Statements
 ) -> None:
     (first, _), (second, _), (third, doomed) = processes
-    ann, bob = _auth(database_url, "ann"), _auth(database_url, "bob")
-    _auth(database_url, "cat")
+    ann, bob = member_headers(database_url, "ann"), member_headers(database_url, "bob")
+    member_headers(database_url, "cat")
     async with aiohttp.ClientSession() as http:
         created = await http.post(f"{first}/chats", json={"title": "presence"}, headers=ann)
         chat_id = (await created.json())["id"]

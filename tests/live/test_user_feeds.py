@@ -17,8 +17,8 @@ import asyncpg
 import pytest
 
 from service.domain.cursors import FeedCursor
-from tests.support.api import bearer
-from tests.support.live import free_port, run_keys, start_service, stop
+from tests.support.feeds import sse_frames
+from tests.support.live import free_port, member_headers, start_service, stop
 from tests.support.sql import Statements
 
 pytestmark = pytest.mark.component
@@ -35,40 +35,23 @@ def servers(database_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
         stop(process)
 
 
-def _auth(database_url: str, user: str) -> dict[str, str]:
-    created = run_keys(database_url, "create", "--name", user, "--scopes", "read,write")
-    assert created.returncode == 0, created.stderr
-    return bearer(created.stdout.split()[-1])
-
-
 async def _frames(response: aiohttp.ClientResponse) -> AsyncIterator[Frame]:
-    fields: dict[str, str] = {}
-    async for raw in response.content:
-        line = raw.decode().rstrip("\n")
-        if line:
-            if not line.startswith(":"):
-                name, _, value = line.partition(": ")
-                fields[name] = value
-            continue
-        # Presence has tests of its own (test_presence.py); every other frame is yielded.
-        if "event" in fields and fields["event"] != "presence":
-            yield fields["event"], fields.get("id", ""), json.loads(fields["data"])
-        fields = {}
+    """The feed's frames but presence, which has tests of its own (test_presence.py)."""
+    async for frame in sse_frames(response):
+        if frame[0] != "presence":
+            yield frame
 
 
 async def _take(frames: AsyncIterator[Frame], count: int, timeout: float = 10) -> list[Frame]:
-    async def take() -> list[Frame]:
-        return [await anext(frames) for _ in range(count)]
-
     got: list[Frame] = []
 
-    async def take2() -> list[Frame]:
+    async def take() -> list[Frame]:
         for _ in range(count):
             got.append(await anext(frames))
         return got
 
     try:
-        return await asyncio.wait_for(take2(), timeout)
+        return await asyncio.wait_for(take(), timeout)
     except TimeoutError:
         raise AssertionError(got) from None
 
@@ -77,7 +60,7 @@ async def test_one_connection_carries_every_chat_and_membership(
     servers: tuple[str, str], database_url: str
 ) -> None:
     first, second = servers
-    ann, bob = _auth(database_url, "ann"), _auth(database_url, "bob")
+    ann, bob = member_headers(database_url, "ann"), member_headers(database_url, "bob")
     async with (
         aiohttp.ClientSession() as http,
         http.get(f"{second}/me/events", headers=bob) as stream,
@@ -129,7 +112,7 @@ async def test_one_connection_carries_every_chat_and_membership(
         }
 
         # Someone else joins; then bob is removed from chat one: its events stop.
-        _auth(database_url, "cat")
+        member_headers(database_url, "cat")
         await http.put(f"{first}/chats/{two}/members/cat", json={"role": "member"}, headers=ann)
         await http.delete(f"{first}/chats/{one}/members/bob", headers=ann)
         await http.post(f"{first}/chats/{one}/messages", json={"text": "secret"}, headers=ann)
@@ -147,7 +130,7 @@ async def test_resume_is_exact_under_concurrent_posts_edits_and_deletes(
     servers: tuple[str, str], database_url: str, test_queries: Statements
 ) -> None:
     first, second = servers
-    ann = _auth(database_url, "ann")
+    ann = member_headers(database_url, "ann")
     async with aiohttp.ClientSession() as http:
         chats = []
         for number in range(10):
@@ -251,7 +234,7 @@ async def _committed_messages(
 
 async def test_cursors_that_cannot_be_honoured(servers: tuple[str, str], database_url: str) -> None:
     first, _ = servers
-    ann = _auth(database_url, "ann")
+    ann = member_headers(database_url, "ann")
     async with aiohttp.ClientSession() as http:
         old = FeedCursor(base="1:1:", target=None, after=0, base_at=time.time() - 200 * 3600)
         expired = await http.get(
@@ -271,7 +254,7 @@ async def test_cursors_that_cannot_be_honoured(servers: tuple[str, str], databas
 
 async def test_websocket_user_feed(servers: tuple[str, str], database_url: str) -> None:
     first, second = servers
-    ann = _auth(database_url, "ann")
+    ann = member_headers(database_url, "ann")
     async with aiohttp.ClientSession() as http:
         created = await http.post(f"{first}/chats", json={"title": "ws"}, headers=ann)
         chat_id = (await created.json())["id"]
@@ -296,7 +279,7 @@ async def test_typing_reaches_the_others_at_once_and_at_most_every_2_s(
     servers: tuple[str, str], database_url: str
 ) -> None:
     first, second = servers
-    ann, bob = _auth(database_url, "ann"), _auth(database_url, "bob")
+    ann, bob = member_headers(database_url, "ann"), member_headers(database_url, "bob")
     async with aiohttp.ClientSession() as http:
         created = await http.post(f"{first}/chats", json={"title": "typing"}, headers=ann)
         chat_id = (await created.json())["id"]
@@ -334,6 +317,6 @@ async def test_typing_reaches_the_others_at_once_and_at_most_every_2_s(
             [(event, _, data)] = await _take(bob_frames, 1)
             assert (event, data["user_id"]) == ("typing", "ann")
         # Only members may: the private chat is a 404 for eve, as a missing one.
-        eve = _auth(database_url, "eve")
+        eve = member_headers(database_url, "eve")
         refused = await http.post(f"{first}/chats/{chat_id}/typing", headers=eve)
         assert refused.status == 404

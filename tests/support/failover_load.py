@@ -9,6 +9,7 @@ import contextlib
 import itertools
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,32 +133,20 @@ async def _follow_forever(
             await asyncio.sleep(0.2)
 
 
-async def _read_forever(
-    session: aiohttp.ClientSession, base: str, chats: list[int], reader: int, reads: list[Attempt]
+async def _get_forever(
+    session: aiohttp.ClientSession, urls: Iterator[str], into: list[Attempt], pause: float
 ) -> None:
-    for number in itertools.count():
+    """GETs the next URL every `pause` seconds, recording each answer's status (0: none)."""
+    for url in urls:
         started, status = time.monotonic(), 0
         try:
-            async with session.get(f"{base}/chats/{chats[(reader + number) % len(chats)]}") as r:
-                status = r.status
-                await r.read()
-        except (aiohttp.ClientError, TimeoutError):
-            pass
-        reads.append(Attempt(started, time.monotonic(), status, None))
-        await asyncio.sleep(0.05)
-
-
-async def _watch_health(session: aiohttp.ClientSession, base: str, probes: list[Attempt]) -> None:
-    while True:
-        started, status = time.monotonic(), 0
-        try:
-            async with session.get(f"{base}/health/db") as response:
+            async with session.get(url) as response:
                 status = response.status
                 await response.read()
         except (aiohttp.ClientError, TimeoutError):
             pass
-        probes.append(Attempt(started, time.monotonic(), status, None))
-        await asyncio.sleep(0.1)
+        into.append(Attempt(started, time.monotonic(), status, None))
+        await asyncio.sleep(pause)
 
 
 class Load:
@@ -184,10 +173,13 @@ class Load:
             base = self._bases[client % len(self._bases)]
             for chat_id in self._chats:
                 self._start(_follow_forever(self._session, base, chat_id, client, self.following))
-        self._start(_watch_health(self._session, self._bases[0], self.health))
+        health = itertools.repeat(f"{self._bases[0]}/health/db")
+        self._start(_get_forever(self._session, health, self.health, 0.1))
         for reader in range(self._readers):
             base = self._bases[reader % len(self._bases)]
-            self._start(_read_forever(self._session, base, self._chats, reader, self.reads))
+            chats = itertools.islice(itertools.cycle(self._chats), reader, None)
+            opened = (f"{base}/chats/{chat_id}" for chat_id in chats)
+            self._start(_get_forever(self._session, opened, self.reads, 0.05))
         for poster in range(self._posters):
             base = self._bases[poster % len(self._bases)]
             work = _post_forever(self._session, base, self._chats, poster, self.posting)

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -37,3 +38,18 @@ async def receive(socket: Any, timeout: float = 10) -> dict[str, Any]:
     assert frame.type == aiohttp.WSMsgType.TEXT, frame
     body: dict[str, Any] = json.loads(frame.data)
     return body
+
+
+async def sse_frames(response: Any) -> AsyncIterator[Event]:
+    """Every event of an SSE response as it comes (comment lines skipped); "" for no id."""
+    fields: dict[str, str] = {}
+    async for raw in response.content:
+        line = raw.decode().rstrip("\n")
+        if line:
+            if not line.startswith(":"):
+                name, _, value = line.partition(": ")
+                fields[name] = value
+            continue
+        if "event" in fields:
+            yield fields["event"], fields.get("id", ""), json.loads(fields["data"])
+        fields = {}

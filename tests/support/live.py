@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+from tests.support.api import bearer
+
 BIN = Path(sys.executable).parent
 
 
@@ -67,3 +69,10 @@ def run_keys(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=30,
     )
+
+
+def member_headers(database_url: str, user: str) -> dict[str, str]:
+    """Authorization for a new read,write API key of `user` (`chat-api keys create`)."""
+    created = run_keys(database_url, "create", "--name", user, "--scopes", "read,write")
+    assert created.returncode == 0, created.stderr
+    return bearer(created.stdout.split()[-1])
