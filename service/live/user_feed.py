@@ -136,8 +136,13 @@ class UserFeed:
                 yield UserFrame(self._cursor.encode(), event.event, event.data)
             if len(page) == PAGE:
                 continue
-            self._cursor = FeedCursor(base=target, target=None, after=0, base_at=read_at)
-            return
+            # The set is finished. Read against an older target (a resumed cursor's), what
+            # committed since has not been read yet: go on at once, or a client that
+            # reconnects often would only ever get the end of its old set.
+            base_at = read_at if cursor.target is None else cursor.base_at
+            self._cursor = FeedCursor(base=target, target=None, after=0, base_at=base_at)
+            if cursor.target is None:
+                return
 
     async def _follow_membership(self, event: UserEvent) -> None:
         if event.event in _JOINED and event.chat_id not in self._chats:
