@@ -7,6 +7,7 @@ from aiohttp import web
 
 from service.api.appkeys import (
     AUTHENTICATOR,
+    BUS,
     DATA,
     HUB,
     METRICS,
@@ -31,7 +32,7 @@ from service.data.sql import load_queries
 from service.db.consistency import consistency_middleware
 from service.db.pools import open_databases
 from service.domain.params import query_models
-from service.live.listener import listening
+from service.live.running import running_live
 from service.routes import ASSETS, ROUTES
 from service.settings import Settings, load_settings
 from service.telemetry.metrics import Metrics
@@ -62,9 +63,10 @@ async def _databases(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _live_events(app: web.Application) -> AsyncIterator[None]:
-    """cleanup_ctx: this process's LISTEN connection and the hub of its live feeds."""
-    async with listening(app[SETTINGS], app[DATA]) as hub:
-        app[HUB] = hub
+    """cleanup_ctx: the hub of this process's live feeds and the bus between processes."""
+    on_bus_error = app[METRICS].event_bus_errors.inc
+    async with running_live(app[SETTINGS], app[DATA], on_bus_error=on_bus_error) as live:
+        app[HUB], app[BUS] = live.hub, live.bus
         yield
 
 

@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     # How long the event log keeps events (chat-api prune-events): a user feed cursor older
     # than that is answered 410 cursor_expired.
     event_log_retention_hours: int = Field(default=168, ge=1)
+    # How processes hear of each other's changes (docs/configuration.md): LISTEN/NOTIFY, or
+    # Redis pub/sub at REDIS_URL with no NOTIFY in any write's transaction.
+    event_bus: Literal["postgres", "redis"] = "postgres"
+    redis_url: str | None = None
 
     body_limit: PositiveInt = 1024 * 1024
     shutdown_timeout: float = Field(default=30.0, ge=0)
@@ -98,6 +102,7 @@ class Settings(BaseSettings):
         "jwt_audience",
         "rate_limit_read",
         "rate_limit_write",
+        "redis_url",
         mode="before",
     )
     @classmethod
@@ -129,6 +134,18 @@ class Settings(BaseSettings):
         if not value.startswith(("memory://", "redis://", "rediss://")):
             raise ValueError("must be memory:// or a redis:// URL")
         return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis://, rediss:// or unix:// URL")
+        return value
+
+    @field_validator("event_bus", mode="before")
+    @classmethod
+    def _bus_name(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -176,6 +193,8 @@ class Settings(BaseSettings):
             raise ValueError("DEFAULT_MESSAGES_LIMIT must not exceed MAX_MESSAGES_LIMIT")
         if self.db_pool_min_size > self.db_pool_max_size:
             raise ValueError("DB_POOL_MIN_SIZE must not exceed DB_POOL_MAX_SIZE")
+        if self.event_bus == "redis" and self.redis_url is None:
+            raise ValueError("EVENT_BUS=redis needs REDIS_URL")
         keys = [self.jwt_public_key_file, self.jwt_jwks_file, self.jwt_jwks_url]
         if self.auth_mode == "jwt" and sum(key is not None for key in keys) != 1:
             raise ValueError(

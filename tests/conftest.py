@@ -15,6 +15,7 @@ from tests.support import postgres
 from tests.support.api import Client
 from tests.support.live import free_port, start_service, stop
 from tests.support.paths import TEST_SQL
+from tests.support.redis import RedisServer
 from tests.support.sql import Statements
 
 # Folders whose every test starts a real program beside the service (docs/testing.md).
@@ -98,6 +99,15 @@ def live_server(database_url: str, tmp_path: Path) -> Iterator[tuple[str, Popen[
     process = start_service(database_url, port, tmp_path, ACCESS_LOG="false")
     yield f"http://127.0.0.1:{port}", process
     stop(process)
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A private Redis (the real server) on a free port."""
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

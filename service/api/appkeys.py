@@ -9,6 +9,7 @@ from service.auth.ratelimit import RateLimits
 from service.data.layer import DataLayer
 from service.data.sql import Queries
 from service.domain.params import QueryModels
+from service.live.bus import Bus
 from service.live.hub import EventHub
 from service.settings import Settings
 from service.telemetry.metrics import Metrics
@@ -18,6 +19,8 @@ QUERIES = web.AppKey("queries", Queries)
 QUERY_MODELS = web.AppKey("query_models", QueryModels)
 DATA = web.AppKey("data", DataLayer)
 HUB = web.AppKey("hub", EventHub)
+# Called after every committed write: how the other processes hear of it (EVENT_BUS).
+BUS = web.AppKey("bus", Bus)
 OPENAPI = web.AppKey("openapi", dict[str, Any])
 METRICS = web.AppKey("metrics", Metrics)
 AUTHENTICATOR = web.AppKey("authenticator", Authenticator)

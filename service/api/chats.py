@@ -3,7 +3,7 @@ delete."""
 
 from aiohttp import web
 
-from service.api.appkeys import DATA, QUERY_MODELS
+from service.api.appkeys import BUS, DATA, QUERY_MODELS
 from service.api.http.authn import viewer
 from service.api.http.parsing import path_int, read_body, read_query
 from service.api.http.responses import conditional_json_response, json_response, next_page_link
@@ -56,6 +56,7 @@ async def create_chat(request: web.Request) -> web.Response:
     chat = await request.app[DATA].chats.create_chat(
         title=body.title, visibility=visibility, creator=creator
     )
+    request.app[BUS].changed(chat.id)
     return json_response(chat, status=201, headers={"Location": f"/chats/{chat.id}"})
 
 
@@ -141,6 +142,7 @@ async def delete_chat(request: web.Request) -> web.Response:
     data = request.app[DATA]
     await data.members.require(viewer(request), chat_id, "owner")
     await data.chats.delete_chat(chat_id=chat_id)
+    request.app[BUS].changed(chat_id)
     return web.Response(status=204)
 
 
@@ -189,4 +191,5 @@ async def rename_chat(request: web.Request) -> web.Response:
     chat = await data.chats.update_chat(
         chat_id=chat_id, title=body.title, visibility=body.visibility, viewer=caller
     )
+    request.app[BUS].changed(chat_id)
     return json_response(chat)

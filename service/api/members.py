@@ -3,7 +3,7 @@ removing (or leaving), and joining a public chat."""
 
 from aiohttp import web
 
-from service.api.appkeys import DATA
+from service.api.appkeys import BUS, DATA
 from service.api.http.authn import caller, viewer
 from service.api.http.parsing import path_int, path_user, read_body, read_query
 from service.api.http.responses import json_response, next_page_link
@@ -77,6 +77,7 @@ async def put_member(request: web.Request) -> web.Response:
     data = request.app[DATA]
     await data.members.require(viewer(request), chat_id, "owner")
     added, role = await data.members.put_member(chat_id=chat_id, user_id=user_id, role=body.role)
+    request.app[BUS].changed(chat_id)
     membership = Membership(chat_id=chat_id, user_id=user_id, role=role)
     return json_response(membership, status=201 if added else 200)
 
@@ -99,6 +100,7 @@ async def remove_member(request: web.Request) -> web.Response:
     data = request.app[DATA]
     await data.members.require(who, chat_id, "member" if user_id == who.user else "owner")
     await data.members.remove_member(chat_id=chat_id, user_id=user_id)
+    request.app[BUS].changed(chat_id)
     return web.Response(status=204)
 
 
@@ -125,5 +127,6 @@ async def join_chat(request: web.Request) -> web.Response:
     added, role = await data.members.put_member(
         chat_id=chat_id, user_id=user_id, role="member", keep_role=True
     )
+    request.app[BUS].changed(chat_id)
     membership = Membership(chat_id=chat_id, user_id=user_id, role=role)
     return json_response(membership, status=201 if added else 200)

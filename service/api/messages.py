@@ -2,7 +2,7 @@
 
 from aiohttp import web
 
-from service.api.appkeys import DATA
+from service.api.appkeys import BUS, DATA
 from service.api.http.authn import viewer
 from service.api.http.parsing import optional_header_token, path_int, read_body
 from service.api.http.responses import json_response
@@ -100,6 +100,7 @@ async def create_message(request: web.Request) -> web.Response:
             reply_to=body.reply_to,
         )
         headers[REPLAYED] = "true" if replayed else "false"
+    request.app[BUS].changed(chat_id)
     headers["Location"] = f"/messages/{message.id}"
     return json_response(message, status=201, headers=headers)
 
@@ -123,6 +124,7 @@ async def create_messages(request: web.Request) -> web.Response:
     created = await request.app[DATA].messages.create_messages(
         chat_id=chat_id, texts=[message.text for message in body.messages], viewer=viewer(request)
     )
+    request.app[BUS].changed(chat_id)
     return json_response(created, status=201)
 
 
@@ -165,10 +167,12 @@ async def edit_message(request: web.Request) -> web.Response:
     messages, caller = request.app[DATA].messages, viewer(request)
     await _check_owner(request, message_id, caller)
     edited = await messages.edit_message(message_id=message_id, text=body.text, viewer=caller)
+    request.app[BUS].changed(edited.chat_id)
     return json_response(edited)
 
 
-async def _check_owner(request: web.Request, message_id: int, caller: Viewer) -> None:
+async def _check_owner(request: web.Request, message_id: int, caller: Viewer) -> int:
+    """The message's chat, when the caller may change the message."""
     chat_id, author, access = await request.app[DATA].messages.message_owner(
         message_id=message_id, viewer=caller
     )
@@ -176,6 +180,7 @@ async def _check_owner(request: web.Request, message_id: int, caller: Viewer) ->
         _may_change(caller, chat_id, author, access)
     except NotFound:
         raise MessageNotFound(message_id) from None
+    return chat_id
 
 
 @documented(
@@ -190,6 +195,7 @@ async def _check_owner(request: web.Request, message_id: int, caller: Viewer) ->
 )
 async def delete_message(request: web.Request) -> web.Response:
     message_id = path_int(request, "message_id")
-    await _check_owner(request, message_id, viewer(request))
+    chat_id = await _check_owner(request, message_id, viewer(request))
     await request.app[DATA].messages.delete_message(message_id=message_id)
+    request.app[BUS].changed(chat_id)
     return web.Response(status=204)

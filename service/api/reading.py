@@ -2,7 +2,7 @@
 
 from aiohttp import web
 
-from service.api.appkeys import DATA, QUERY_MODELS
+from service.api.appkeys import BUS, DATA, QUERY_MODELS
 from service.api.http.authn import viewer
 from service.api.http.parsing import RequestValidationError, path_int, read_body, read_query
 from service.api.http.responses import conditional_json_response, json_response, next_page_link
@@ -115,6 +115,7 @@ async def mark_read(request: web.Request) -> web.Response:
     marked = await request.app[DATA].reading.mark_read(
         viewer=viewer(request), chat_id=chat_id, up_to_id=body.up_to_id
     )
+    request.app[BUS].changed(chat_id)
     return json_response(marked)
 
 
@@ -141,4 +142,5 @@ async def mark_unread(request: web.Request) -> web.Response:
     marked = await request.app[DATA].reading.mark_unread(
         viewer=viewer(request), chat_id=chat_id, from_id=body.from_id
     )
+    request.app[BUS].changed(chat_id)
     return json_response(marked)

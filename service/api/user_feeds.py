@@ -6,7 +6,7 @@ import json
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from service.api.appkeys import DATA, HUB, SETTINGS
+from service.api.appkeys import BUS, DATA, HUB, SETTINGS
 from service.api.feeds import typing_data
 from service.api.http.authn import caller, viewer
 from service.api.http.cors import check_origin
@@ -79,6 +79,7 @@ def _feed(request: web.Request, raw: str | None, loc: tuple[str, str]) -> UserFe
     return UserFeed(
         request.app[HUB],
         request.app[DATA].events,
+        request.app[BUS],
         user=user,
         cursor=cursor,
         retention_hours=request.app[SETTINGS].event_log_retention_hours,
@@ -142,7 +143,7 @@ async def my_events(request: web.Request) -> web.StreamResponse:
 async def _announce_typing(request: web.Request, chat_id: int) -> None:
     data = request.app[DATA]
     await data.members.require(viewer(request), chat_id, "member")
-    await data.events.announce_typing(chat_id=chat_id, user=caller(request))
+    await request.app[BUS].announce_typing(chat_id=chat_id, user=caller(request))
 
 
 @documented(

@@ -9,11 +9,12 @@ from service.data.sql import Queries
 from service.db.databases import Databases
 from service.domain.cursors import FeedCursor
 from service.domain.errors import ChatNotFound
-from service.domain.events import FeedEvent, UserEvent
+from service.domain.events import FeedEvent, LogChange, UserEvent
 from service.domain.people import Viewer
 
 _EVENTS = TypeAdapter(list[FeedEvent])
 _USER_EVENTS = TypeAdapter(list[UserEvent])
+_LOG_CHANGES = TypeAdapter(list[LogChange])
 
 
 class Events(DataModule):
@@ -77,10 +78,10 @@ class Events(DataModule):
     async def current_snapshot(self) -> str:
         return str(await self._write(self._sql.current_snapshot))
 
-    async def follow_user(self, *, user: str, listener_pid: int) -> list[int]:
-        """Announces changes addressed to `user` to this process, and follows the user's chats
-        (one statement); the chats' ids."""
-        rows = await self._write(self._sql.follow_user, user, listener_pid)
+    async def follow_user(self, *, user: str, listener_pid: int, notified: bool) -> list[int]:
+        """Records the user online here and, when `notified`, announces changes addressed to
+        `user` to this process and follows the user's chats (one statement); the chats' ids."""
+        rows = await self._write(self._sql.follow_user, user, listener_pid, notified)
         return [int(row["chat_id"]) for row in rows]
 
     async def unfollow_user(
@@ -98,6 +99,16 @@ class Events(DataModule):
             self._sql.list_user_events, user, cursor.base, cursor.target, cursor.after, limit
         )
         return str(row["target"]), _USER_EVENTS.validate_json(row["events"])
+
+    async def log_changes(self, *, since: str) -> tuple[str, list[LogChange]]:
+        """Whom the events committed since snapshot `since` concern, and the snapshot read up
+        to (the next call's `since`)."""
+        row = await self._write(self._sql.list_log_changes, since)
+        return str(row["target"]), _LOG_CHANGES.validate_json(row["changes"])
+
+    async def new_process_id(self) -> int:
+        """A process on the Redis bus: its name in user_followers."""
+        return int(await self._write(self._sql.new_process_id))
 
     async def prune_events(self, *, older_than_hours: int, batch: int) -> int:
         return int(await self._write(self._sql.prune_events, older_than_hours, batch))

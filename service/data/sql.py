@@ -53,8 +53,10 @@ class EventQueries(QueryFolder, folder="events"):
     forget_listener: Query
     forget_stale_followers: Query
     list_chat_events: Query
+    list_log_changes: Query
     list_user_events: Query
     listener_pid: Query
+    new_process_id: Query
     newest_chat_event: Query
     prune_events: Query
     sweep_user_followers: Query

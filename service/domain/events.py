@@ -41,3 +41,12 @@ class UserEvent(BaseModel):
     event: str
     chat_id: int
     data: dict[str, Any]
+
+
+class LogChange(BaseModel):
+    """What the event log gained for someone (sql/events/list_log_changes.sql): a chat's
+    members (user_id None), a user, or a user's removal from a chat (left)."""
+
+    chat_id: int | None
+    user_id: str | None
+    left: bool

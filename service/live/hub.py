@@ -19,14 +19,21 @@ SUBSCRIBER_BACKLOG = 1000
 
 
 class EventHub:
-    def __init__(self) -> None:
+    """notified: whether the database announces changes to this process (the PostgreSQL
+    bus: chat_followers and user_followers rows make writes NOTIFY). On the Redis bus it
+    announces nothing, following is local only, and the log tail (service.live.log_tail)
+    wakes the subscribers."""
+
+    def __init__(self, *, notified: bool = True) -> None:
+        self.notified = notified
         self._subscribers: dict[int, set[asyncio.Queue[Event]]] = defaultdict(set)
         # Whose each subscription is (None: authentication off), so a removal reaches only
         # the removed member's feeds.
         self._users: dict[asyncio.Queue[Event], str | None] = {}
         # User feeds by user: one queue each, subscribed to every chat of the user as well.
         self._user_feeds: dict[str, set[asyncio.Queue[Event]]] = defaultdict(set)
-        # Backend pid of this process's LISTEN connection: its name in chat_followers.
+        # Backend pid of this process's LISTEN connection: its name in chat_followers and
+        # user_followers (on the Redis bus, an id from bus_process_ids: see `attach`).
         self.listener_pid: int | None = None
         self._previous_pid: int | None = None  # until its successor registered our users
         # From a lost (or not yet made) LISTEN connection until its successor follows every
@@ -42,7 +49,7 @@ class EventHub:
         followed, so the database announces its messages from then on."""
         first = chat_id not in self._subscribers
         queue = self.subscribe(chat_id, user)
-        if first and self.listener_pid is not None:
+        if first and self.notified and self.listener_pid is not None:
             try:
                 await events.follow_chat(chat_id=chat_id, listener_pid=self.listener_pid)
             except BaseException:
@@ -53,7 +60,7 @@ class EventHub:
     async def leave(self, events: Events, chat_id: int, queue: asyncio.Queue[Event]) -> None:
         self.unsubscribe(chat_id, queue)
         pid = self.listener_pid
-        if chat_id in self._subscribers or pid is None:
+        if chat_id in self._subscribers or pid is None or not self.notified:
             return
         with contextlib.suppress(DomainError):
             await events.unfollow_chat(chat_id=chat_id, listener_pid=pid)
@@ -69,7 +76,11 @@ class EventHub:
         self._user_feeds[user].add(queue)
         self._users[queue] = user
         try:
-            chats = set(await events.follow_user(user=user, listener_pid=self.listener_pid))
+            chats = set(
+                await events.follow_user(
+                    user=user, listener_pid=self.listener_pid, notified=self.notified
+                )
+            )
         except BaseException:
             self._forget_user_feed(user, queue)
             raise
@@ -81,13 +92,13 @@ class EventHub:
         """A user feed's user joined a chat."""
         first = chat_id not in self._subscribers
         self._subscribers[chat_id].add(queue)
-        if first and self.listener_pid is not None:
+        if first and self.notified and self.listener_pid is not None:
             with contextlib.suppress(DomainError):  # the next reconnect follows it anyway
                 await events.follow_chat(chat_id=chat_id, listener_pid=self.listener_pid)
 
     async def drop_chat(self, events: Events, chat_id: int, queue: asyncio.Queue[Event]) -> None:
         """A user feed's user left a chat (or it was deleted)."""
-        if self._discard(chat_id, queue) and self.listener_pid is not None:
+        if self._discard(chat_id, queue) and self.notified and self.listener_pid is not None:
             with contextlib.suppress(DomainError):
                 await events.unfollow_chat(chat_id=chat_id, listener_pid=self.listener_pid)
 
@@ -102,7 +113,9 @@ class EventHub:
         if pid is not None:
             with contextlib.suppress(DomainError):
                 await events.unfollow_user(
-                    user=user if last else None, listener_pid=pid, chat_ids=unfollowed
+                    user=user if last else None,
+                    listener_pid=pid,
+                    chat_ids=unfollowed if self.notified else [],
                 )
         return last
 
@@ -161,7 +174,7 @@ class EventHub:
         self.listener_pid = listener_pid
         await events.forget_stale_followers()
         for user in list(self._user_feeds):
-            await events.follow_user(user=user, listener_pid=listener_pid)
+            await events.follow_user(user=user, listener_pid=listener_pid, notified=True)
         if self._previous_pid is not None:  # registered anew: the old rows can go
             await events.forget_listener(listener_pid=self._previous_pid)
             self._previous_pid = None
@@ -170,6 +183,12 @@ class EventHub:
             if chat_id not in self._subscribers:  # its last follower left meanwhile
                 await events.unfollow_chat(chat_id=chat_id, listener_pid=listener_pid)
         self.broadcast(Resync())
+        self.catching_up = False
+
+    def attach(self, process_id: int) -> None:
+        """The Redis bus: this process's name in user_followers, for good (no LISTEN
+        connection comes and goes); nothing waits for a catch-up."""
+        self.listener_pid = process_id
         self.catching_up = False
 
     def lost(self) -> None:

@@ -1,12 +1,11 @@
-"""The one LISTEN connection of each process, on the `chat_events` channel (fed by the
-triggers of migration 0004) and on `user_events` (0016): it reconnects by itself (to
-whichever server DATABASE_LISTEN_URL leads to now: after a failover, the new primary), and
-after a reconnect tells every subscriber to catch up from the database."""
+"""The PostgreSQL bus (EVENT_BUS=postgres): the one LISTEN connection of each process, on the
+`chat_events` channel (fed by the triggers of migration 0004) and on `user_events` (0016): it
+reconnects by itself (to whichever server DATABASE_LISTEN_URL leads to now: after a failover,
+the new primary), and after a reconnect tells every subscriber to catch up from the database."""
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 
 import asyncpg
 
@@ -38,7 +37,7 @@ RECONNECT_SECONDS = 0.25
 RECONNECT_MAX_SECONDS = 2.0
 
 
-async def _listen(
+async def listen_forever(
     settings: Settings,
     data: DataLayer,
     hub: EventHub,
@@ -86,23 +85,3 @@ async def _listen(
         await asyncio.sleep(
             min(RECONNECT_SECONDS * 2 ** max(failures - 1, 0), RECONNECT_MAX_SECONDS)
         )
-
-
-@contextlib.asynccontextmanager
-async def listening(settings: Settings, data: DataLayer) -> AsyncIterator[EventHub]:
-    """This process's hub, with its LISTEN connection and dispatcher running while open."""
-    hub = EventHub()
-    dispatcher = ChatEventDispatcher(hub, data.messages)
-    relay = presence.PresenceRelay(hub, data.events)
-    tasks = [
-        asyncio.create_task(_listen(settings, data, hub, dispatcher, relay)),
-        asyncio.create_task(dispatcher.dispatch_forever()),
-        asyncio.create_task(relay.relay_forever()),
-        asyncio.create_task(relay.sweep_forever()),
-    ]
-    try:
-        yield hub
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)

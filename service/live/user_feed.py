@@ -18,6 +18,7 @@ from service.domain.cursors import FeedCursor
 from service.domain.errors import CursorExpired, DatabaseUnavailable, DomainError
 from service.domain.events import UserEvent
 from service.live import presence
+from service.live.bus import Bus
 from service.live.feed import CATCH_UP_RETRY_SECONDS, HEARTBEAT_SECONDS, KeepAlive
 from service.live.hub import EventHub
 from service.live.signals import Presence, Typing
@@ -54,13 +55,14 @@ class UserFeed:
         self,
         hub: EventHub,
         events: Events,
+        bus: Bus,
         *,
         user: str,
         cursor: FeedCursor | None,
         retention_hours: int,
     ) -> None:
         consistency.current.set(None)  # the primary: the log must not lag the notifications
-        self._hub, self._events, self._user = hub, events, user
+        self._hub, self._events, self._bus, self._user = hub, events, bus, user
         self._cursor, self._retention_hours = cursor, retention_hours
 
     async def __aenter__(self) -> Self:
@@ -70,9 +72,7 @@ class UserFeed:
         self._queue, self._chats = await self._hub.follow_user(self._events, self._user)
         # In the background: a NOTIFY's commit waits its turn behind every notifying commit,
         # and the first frames need not wait for it.
-        self._online = asyncio.create_task(
-            presence.came_online(self._events, self._user, was_online)
-        )
+        self._online = asyncio.create_task(presence.came_online(self._bus, self._user, was_online))
         try:
             self._announce = self._cursor is None
             if self._cursor is None:
@@ -92,7 +92,7 @@ class UserFeed:
             await self._online  # online is said before offline
         if await self._hub.unfollow_user(self._events, self._user, self._queue, self._chats):
             with contextlib.suppress(DomainError):
-                await presence.announce_offline(self._events, {self._user})
+                await presence.announce_offline(self._events, self._bus, {self._user})
 
     async def items(self) -> AsyncIterator[UserItem]:
         cursor = self._cursor

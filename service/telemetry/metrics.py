@@ -85,6 +85,12 @@ class Metrics:
             "Requests let through unlimited because the rate limit storage (Redis) failed.",
             registry=self.registry,
         )
+        self.event_bus_errors = Counter(
+            "chat_api_event_bus_errors",
+            "Wake-ups, typing or presence the event bus (Redis) did not take: live events are "
+            "late by a re-check, not lost.",
+            registry=self.registry,
+        )
         self.pool_size = Gauge(
             "chat_api_db_pool_size", "Open connections in the pool.", registry=self.registry
         )

@@ -1,7 +1,7 @@
-"""User feeds (GET /me/events, /me/ws) with AUTH_MODE=api_key on two service processes: every
-event of every chat of the caller on one connection, membership as it changes, the caller's
-read position from other devices, and exact resume by cursor while 20 posters edit and delete
-across 10 chats."""
+"""User feeds (GET /me/events, /me/ws) with AUTH_MODE=api_key on two service processes, on
+each event bus (PostgreSQL LISTEN/NOTIFY, and Redis): every event of every chat of the caller
+on one connection, membership as it changes, the caller's read position from other devices,
+and exact resume by cursor while 20 posters edit and delete across 10 chats."""
 
 import asyncio
 import json
@@ -26,10 +26,18 @@ pytestmark = pytest.mark.component
 Frame = tuple[str, str, dict[str, Any]]  # (event, id, data)
 
 
-@pytest.fixture
-def servers(database_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
+@pytest.fixture(params=["postgres", "redis"])
+def servers(
+    request: pytest.FixtureRequest, database_url: str, tmp_path: Path
+) -> Iterator[tuple[str, str]]:
+    """Two processes on each event bus (a private redis-server for EVENT_BUS=redis)."""
+    bus = {"EVENT_BUS": request.param}
+    if request.param == "redis":
+        bus["REDIS_URL"] = request.getfixturevalue("redis_server").url
     ports = [free_port(), free_port()]
-    processes = [start_service(database_url, p, tmp_path, AUTH_MODE="api_key") for p in ports]
+    processes = [
+        start_service(database_url, p, tmp_path, AUTH_MODE="api_key", **bus) for p in ports
+    ]
     yield f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}"
     for process in processes:
         stop(process)

@@ -2,19 +2,15 @@
 Retry-After and RateLimit-* headers, one budget shared through a real Redis by several
 processes, and requests still answered when Redis goes away."""
 
-import subprocess
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
-import pytest
 
 from service.api.appkeys import AUTHENTICATOR
 from service.auth.keys import ApiKeys
 from tests.support.api import Client, MakeClient, bearer
-from tests.support.external import program
 from tests.support.live import free_port, start_service, stop
+from tests.support.redis import RedisServer
 
 
 async def test_a_burst_over_the_budget_gets_429_with_the_headers(make_client: MakeClient) -> None:
@@ -68,32 +64,10 @@ async def test_forwarded_addresses_count_only_from_trusted_proxies(
     assert statuses == [200, 200, 429], "X-Forwarded-For from an untrusted peer is ignored"
 
 
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """A private Redis (the real server) on a free port: its URL and its process."""
-    port = free_port()
-    process = subprocess.Popen(
-        [program("redis-server"), "--port", str(port), "--save", "", "--appendonly", "no"],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while (
-        subprocess.run(
-            [program("redis-cli"), "-p", str(port), "ping"], capture_output=True, check=False
-        ).stdout.strip()
-        != b"PONG"
-    ):
-        assert time.monotonic() < deadline, "redis-server did not start"
-        time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}", process
-    stop(process)
-
-
 async def test_processes_share_one_budget_in_redis_and_survive_it_going_away(
-    database_url: str, tmp_path: Path, redis_server: tuple[str, subprocess.Popen[bytes]]
+    database_url: str, tmp_path: Path, redis_server: RedisServer
 ) -> None:
-    url, redis = redis_server
+    url = redis_server.url
     ports = [free_port(), free_port()]
     processes = [
         start_service(
@@ -111,7 +85,7 @@ async def test_processes_share_one_budget_in_redis_and_survive_it_going_away(
             assert [await status(port) for port in ports * 3] == [200] * 6
             assert {await status(port) for port in ports} == {429}
 
-            stop(redis)  # mid-run: the API must still answer
+            redis_server.stop()  # mid-run: the API must still answer
             assert [await status(port) for port in ports * 3] == [200] * 6
             async with http.get(f"http://127.0.0.1:{ports[0]}/metrics") as answer:
                 metrics = await answer.text()
