@@ -70,10 +70,12 @@ class RedisBus:
             while len(batch) < BATCH and not self._outbox.empty():
                 batch.append(self._outbox.get_nowait())
             try:
-                async with self._client.pipeline(transaction=False) as pipe:
-                    for channel, payload in batch:
-                        pipe.publish(channel, payload)
-                    await pipe.execute()
+                try:
+                    await self._publish(batch)
+                except (RedisError, OSError):
+                    # After a Redis restart the pooled connection is dead; the pool drops
+                    # it, and a second try gets a new one.
+                    await self._publish(batch)
             except (RedisError, OSError) as exc:
                 failures += 1
                 for _ in batch:
@@ -85,6 +87,12 @@ class RedisBus:
             if failures:
                 logger.info("event bus publishes again after %d failure(s)", failures)
             failures = 0
+
+    async def _publish(self, batch: list[tuple[str, str]]) -> None:
+        async with self._client.pipeline(transaction=False) as pipe:
+            for channel, payload in batch:
+                pipe.publish(channel, payload)
+            await pipe.execute()
 
     async def subscribe_forever(
         self, handlers: Mapping[str, Callable[[str], None]], on_subscribed: Callable[[], None]

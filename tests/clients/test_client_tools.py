@@ -264,6 +264,11 @@ def _drive_the_people_operations(ann: Any, bob: Any, models: Any) -> None:
     assert [item.chat.id for item in inbox] == [private.id, public.id]
     assert inbox[0].unread_count == 2
     assert inbox[0].last_message.text == "two"
+    typing = _operation("messages", "send_typing")
+    assert typing.sync_detailed(private.id, client=bob).status_code == 204
+    refused = typing.sync_detailed(10**9, client=bob)
+    assert refused.status_code == 404
+    assert refused.parsed.code == "chat_not_found"
     unread = _operation("people", "get_my_unread").sync(client=bob)
     assert (unread.total_unread_count, unread.unread_chats) == (2, 1)
     _operation("messages", "mark_read").sync(

@@ -20,12 +20,20 @@ from tests.support.sql import Statements
 pytestmark = pytest.mark.component
 
 
+@pytest.fixture(params=["postgres", "redis"])
+def bus(request: pytest.FixtureRequest) -> dict[str, str]:
+    """The event bus the processes share (a private redis-server for EVENT_BUS=redis)."""
+    if request.param == "redis":
+        return {"EVENT_BUS": "redis", "REDIS_URL": request.getfixturevalue("redis_server").url}
+    return {"EVENT_BUS": "postgres"}
+
+
 @pytest.fixture
-def processes(database_url: str, tmp_path: Path) -> Iterator[list[Any]]:
+def processes(database_url: str, tmp_path: Path, bus: dict[str, str]) -> Iterator[list[Any]]:
     started = []
     for _ in range(3):
         port = free_port()
-        process = start_service(database_url, port, tmp_path, AUTH_MODE="api_key")
+        process = start_service(database_url, port, tmp_path, AUTH_MODE="api_key", **bus)
         started.append((f"http://127.0.0.1:{port}", process))
     yield started
     for _, process in started:
@@ -49,8 +57,26 @@ async def _online(
     return {member["user_id"]: member["online"] for member in members}
 
 
+async def _restart_bus(
+    request: pytest.FixtureRequest, bus: dict[str, str], database_url: str, queries: Statements
+) -> None:
+    """Every LISTEN connection cut (they reconnect), or the redis-server killed and started."""
+    if bus["EVENT_BUS"] == "redis":
+        await asyncio.to_thread(request.getfixturevalue("redis_server").restart)
+        return
+    connection = await asyncpg.connect(database_url)
+    try:
+        assert await queries.terminate_listeners(connection) >= 3
+    finally:
+        await connection.close()
+
+
 async def test_presence_across_processes(
-    processes: list[Any], database_url: str, test_queries: Statements
+    processes: list[Any],
+    database_url: str,
+    test_queries: Statements,
+    bus: dict[str, str],
+    request: pytest.FixtureRequest,
 ) -> None:
     (first, _), (second, _), (third, doomed) = processes
     ann, bob = member_headers(database_url, "ann"), member_headers(database_url, "bob")
@@ -80,12 +106,8 @@ async def test_presence_across_processes(
                 assert time.monotonic() - started < 2
                 assert (await _online(http, first, chat_id, ann))["bob"] is True
 
-                # Every LISTEN connection cut: they reconnect and nobody flaps offline.
-                connection = await asyncpg.connect(database_url)
-                try:
-                    assert await test_queries.terminate_listeners(connection) >= 3
-                finally:
-                    await connection.close()
+                # The bus restarted: nobody flaps offline.
+                await _restart_bus(request, bus, database_url, test_queries)
                 with pytest.raises(TimeoutError):
                     await asyncio.wait_for(heard.get(), 3)
                 assert (await _online(http, first, chat_id, ann))["bob"] is True
