@@ -56,7 +56,7 @@ async def create_chat(request: web.Request) -> web.Response:
     chat = await request.app[DATA].chats.create_chat(
         title=body.title, visibility=visibility, creator=creator
     )
-    request.app[BUS].changed(chat.id)
+    request.app[BUS].changed()
     return json_response(chat, status=201, headers={"Location": f"/chats/{chat.id}"})
 
 
@@ -142,7 +142,7 @@ async def delete_chat(request: web.Request) -> web.Response:
     data = request.app[DATA]
     await data.members.require(viewer(request), chat_id, "owner")
     await data.chats.delete_chat(chat_id=chat_id)
-    request.app[BUS].changed(chat_id)
+    request.app[BUS].changed()
     return web.Response(status=204)
 
 
@@ -191,5 +191,6 @@ async def rename_chat(request: web.Request) -> web.Response:
     chat = await data.chats.update_chat(
         chat_id=chat_id, title=body.title, visibility=body.visibility, viewer=caller
     )
-    request.app[BUS].changed(chat_id)
+    # A chat made private is not in the event log: its feeds re-check who may see it.
+    request.app[BUS].changed(chat_id if body.visibility == "private" else None)
     return json_response(chat)

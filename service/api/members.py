@@ -77,7 +77,7 @@ async def put_member(request: web.Request) -> web.Response:
     data = request.app[DATA]
     await data.members.require(viewer(request), chat_id, "owner")
     added, role = await data.members.put_member(chat_id=chat_id, user_id=user_id, role=body.role)
-    request.app[BUS].changed(chat_id)
+    request.app[BUS].changed()
     membership = Membership(chat_id=chat_id, user_id=user_id, role=role)
     return json_response(membership, status=201 if added else 200)
 
@@ -100,7 +100,7 @@ async def remove_member(request: web.Request) -> web.Response:
     data = request.app[DATA]
     await data.members.require(who, chat_id, "member" if user_id == who.user else "owner")
     await data.members.remove_member(chat_id=chat_id, user_id=user_id)
-    request.app[BUS].changed(chat_id)
+    request.app[BUS].changed()
     return web.Response(status=204)
 
 
@@ -127,6 +127,6 @@ async def join_chat(request: web.Request) -> web.Response:
     added, role = await data.members.put_member(
         chat_id=chat_id, user_id=user_id, role="member", keep_role=True
     )
-    request.app[BUS].changed(chat_id)
+    request.app[BUS].changed()
     membership = Membership(chat_id=chat_id, user_id=user_id, role=role)
     return json_response(membership, status=201 if added else 200)

@@ -100,7 +100,7 @@ async def create_message(request: web.Request) -> web.Response:
             reply_to=body.reply_to,
         )
         headers[REPLAYED] = "true" if replayed else "false"
-    request.app[BUS].changed(chat_id)
+    request.app[BUS].changed()
     headers["Location"] = f"/messages/{message.id}"
     return json_response(message, status=201, headers=headers)
 
@@ -124,7 +124,7 @@ async def create_messages(request: web.Request) -> web.Response:
     created = await request.app[DATA].messages.create_messages(
         chat_id=chat_id, texts=[message.text for message in body.messages], viewer=viewer(request)
     )
-    request.app[BUS].changed(chat_id)
+    request.app[BUS].changed()
     return json_response(created, status=201)
 
 
@@ -167,12 +167,11 @@ async def edit_message(request: web.Request) -> web.Response:
     messages, caller = request.app[DATA].messages, viewer(request)
     await _check_owner(request, message_id, caller)
     edited = await messages.edit_message(message_id=message_id, text=body.text, viewer=caller)
-    request.app[BUS].changed(edited.chat_id)
+    request.app[BUS].changed()
     return json_response(edited)
 
 
-async def _check_owner(request: web.Request, message_id: int, caller: Viewer) -> int:
-    """The message's chat, when the caller may change the message."""
+async def _check_owner(request: web.Request, message_id: int, caller: Viewer) -> None:
     chat_id, author, access = await request.app[DATA].messages.message_owner(
         message_id=message_id, viewer=caller
     )
@@ -180,7 +179,6 @@ async def _check_owner(request: web.Request, message_id: int, caller: Viewer) ->
         _may_change(caller, chat_id, author, access)
     except NotFound:
         raise MessageNotFound(message_id) from None
-    return chat_id
 
 
 @documented(
@@ -195,7 +193,7 @@ async def _check_owner(request: web.Request, message_id: int, caller: Viewer) ->
 )
 async def delete_message(request: web.Request) -> web.Response:
     message_id = path_int(request, "message_id")
-    chat_id = await _check_owner(request, message_id, viewer(request))
+    await _check_owner(request, message_id, viewer(request))
     await request.app[DATA].messages.delete_message(message_id=message_id)
-    request.app[BUS].changed(chat_id)
+    request.app[BUS].changed()
     return web.Response(status=204)

@@ -115,7 +115,7 @@ async def mark_read(request: web.Request) -> web.Response:
     marked = await request.app[DATA].reading.mark_read(
         viewer=viewer(request), chat_id=chat_id, up_to_id=body.up_to_id
     )
-    request.app[BUS].changed(chat_id)
+    request.app[BUS].changed()
     return json_response(marked)
 
 
@@ -142,5 +142,5 @@ async def mark_unread(request: web.Request) -> web.Response:
     marked = await request.app[DATA].reading.mark_unread(
         viewer=viewer(request), chat_id=chat_id, from_id=body.from_id
     )
-    request.app[BUS].changed(chat_id)
+    request.app[BUS].changed()
     return json_response(marked)

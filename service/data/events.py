@@ -9,12 +9,13 @@ from service.data.sql import Queries
 from service.db.databases import Databases
 from service.domain.cursors import FeedCursor
 from service.domain.errors import ChatNotFound
-from service.domain.events import FeedEvent, LogChange, UserEvent
+from service.domain.events import ChatChange, FeedEvent, LogChanges, UserChange, UserEvent
 from service.domain.people import Viewer
 
 _EVENTS = TypeAdapter(list[FeedEvent])
 _USER_EVENTS = TypeAdapter(list[UserEvent])
-_LOG_CHANGES = TypeAdapter(list[LogChange])
+_CHAT_CHANGES = TypeAdapter(list[ChatChange])
+_USER_CHANGES = TypeAdapter(list[UserChange])
 
 
 class Events(DataModule):
@@ -100,11 +101,15 @@ class Events(DataModule):
         )
         return str(row["target"]), _USER_EVENTS.validate_json(row["events"])
 
-    async def log_changes(self, *, since: str) -> tuple[str, list[LogChange]]:
+    async def log_changes(self, *, since: str) -> tuple[str, LogChanges]:
         """Whom the events committed since snapshot `since` concern, and the snapshot read up
         to (the next call's `since`)."""
         row = await self._write(self._sql.list_log_changes, since)
-        return str(row["target"]), _LOG_CHANGES.validate_json(row["changes"])
+        changes = LogChanges(
+            chats=_CHAT_CHANGES.validate_json(row["chats"]),
+            users=_USER_CHANGES.validate_json(row["users"]),
+        )
+        return str(row["target"]), changes
 
     async def new_process_id(self) -> int:
         """A process on the Redis bus: its name in user_followers."""
@@ -124,7 +129,6 @@ class Events(DataModule):
     async def announce_presence(self, *, user: str, online: bool) -> None:
         await self._write(self._sql.announce_presence, user, online)
 
-    async def co_members(self, *, user: str, among: list[str]) -> list[str]:
-        """Which of `among` share a chat with `user`."""
-        rows = await self._write(self._sql.co_members, user, among)
-        return [str(row["user_id"]) for row in rows]
+    async def chats_of_user(self, *, user: str) -> list[int]:
+        rows = await self._write(self._sql.chats_of_user, user)
+        return [int(row["chat_id"]) for row in rows]

@@ -46,7 +46,7 @@ class MessageQueries(QueryFolder, folder="messages"):
 class EventQueries(QueryFolder, folder="events"):
     announce_presence: Query
     announce_typing: Query
-    co_members: Query
+    chats_of_user: Query
     current_snapshot: Query
     follow_chat: Query
     follow_user: Query

@@ -4,6 +4,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from service.domain.messages import MessagePublic
+
 
 class ChatDeletedData(BaseModel):
     """The data of a live feed's `chat_deleted` event."""
@@ -43,10 +45,22 @@ class UserEvent(BaseModel):
     data: dict[str, Any]
 
 
-class LogChange(BaseModel):
-    """What the event log gained for someone (sql/events/list_log_changes.sql): a chat's
-    members (user_id None), a user, or a user's removal from a chat (left)."""
+class ChatChange(BaseModel):
+    """An event the log gained for a chat's members (sql/events/list_log_changes.sql), with the
+    message when it is a new one."""
+
+    chat_id: int
+    message: MessagePublic | None
+
+
+class UserChange(BaseModel):
+    """Something the log gained for one user: chat_id is set for a removal from that chat."""
 
     chat_id: int | None
-    user_id: str | None
+    user_id: str
     left: bool
+
+
+class LogChanges(BaseModel):
+    chats: list[ChatChange]
+    users: list[UserChange]

@@ -9,8 +9,9 @@ from service.data.events import Events
 
 
 class Bus(Protocol):
-    def changed(self, chat_id: int | None) -> None:
-        """A write committed (in a chat, when known): wake the other processes' feeds."""
+    def changed(self, chat_id: int | None = None) -> None:
+        """A write committed: wake the feeds of every process. `chat_id`: a change the event
+        log does not hold (a chat made private), after which that chat's feeds re-check."""
 
     async def announce_typing(self, *, chat_id: int, user: str) -> None:
         """A member is typing (at most once per member and chat per 2 s goes out)."""
@@ -23,7 +24,7 @@ class PostgresBus:
     def __init__(self, events: Events) -> None:
         self._events = events
 
-    def changed(self, chat_id: int | None) -> None:
+    def changed(self, chat_id: int | None = None) -> None:
         """Announced by the write's own transaction."""
 
     async def announce_typing(self, *, chat_id: int, user: str) -> None:

@@ -119,17 +119,27 @@ class EventHub:
                 )
         return last
 
-    def has_subscribers(self, chat_id: int) -> bool:
+    def has_subscribers(self, chat_id: int | None = None) -> bool:
+        """Of the chat, when given; else of anything (user feeds in no chat included)."""
+        if chat_id is None:
+            return bool(self._subscribers or self._user_feeds)
         return chat_id in self._subscribers
 
-    def local_users(self) -> list[str]:
-        """The users with a feed open here."""
-        return list(self._user_feeds)
+    def has_user_feeds(self, *, but: str) -> bool:
+        """Whether a user feed of anyone but `but` is open here."""
+        return any(user != but for user in self._user_feeds)
 
-    def tell_users(self, users: list[str], event: Event) -> None:
-        for user in users:
-            for queue in list(self._user_feeds.get(user, ())):
-                self._put(queue, event)
+    def tell_user_feeds(self, chats: list[int], event: Event, *, but: str) -> None:
+        """To the user feeds here in any of these chats (each once), but `but`'s own."""
+        told: set[asyncio.Queue[Event]] = set()
+        for chat_id in chats:
+            for queue in list(self._subscribers.get(chat_id, ())):
+                user = self._users.get(queue)
+                if user is None or user == but or queue in told:
+                    continue
+                if queue in self._user_feeds.get(user, ()):
+                    told.add(queue)
+                    self._put(queue, event)
 
     def _discard(self, chat_id: int, queue: asyncio.Queue[Event]) -> bool:
         """Takes a queue off a chat; whether the chat is left without a local subscriber."""

@@ -12,7 +12,7 @@ import logging
 from service.data.events import Events
 from service.domain.errors import DomainError
 from service.live.hub import EventHub
-from service.live.signals import ChatLeft, Resync
+from service.live.signals import ChatLeft, NewMessage, Resync
 
 logger = logging.getLogger("chat_api.events")
 
@@ -28,8 +28,12 @@ class LogTail:
         self._woken = asyncio.Event()
 
     def wake(self, payload: str) -> None:
-        """A wake-up from the bus: a write committed (in this chat, when named). The chat's
-        feeds catch up even when the log has nothing for them (a chat made private)."""
+        """A wake-up from the bus: a write committed. A chat it names had a change the log
+        does not hold (made private): its feeds catch up. A process without feeds only keeps
+        its snapshot fresh, at the re-checks: a feed that opens catches up by itself, from
+        after that snapshot was taken."""
+        if not self._hub.has_subscribers():
+            return
         with contextlib.suppress(ValueError):
             self._chats.add(int(payload))
         self._woken.set()
@@ -52,15 +56,19 @@ class LogTail:
                 await asyncio.sleep(RETRY_SECONDS)
                 self._woken.set()
 
-    async def _read(self, chats: set[int]) -> None:
+    async def _read(self, resync: set[int]) -> None:
+        """New messages go to their chats' subscribers as they are, in commit order (as the
+        PostgreSQL bus's dispatcher hands them on); a chat with any other change catches up
+        from the database instead."""
         self._snapshot, changes = await self._events.log_changes(since=self._snapshot)
         hub = self._hub
-        for change in changes:
-            if change.left and change.chat_id is not None and change.user_id is not None:
-                hub.broadcast(ChatLeft(change.chat_id), change.chat_id, change.user_id)
-            if change.user_id is not None:
-                hub.notify_user(change.user_id)
-            elif change.chat_id is not None:
-                chats.add(change.chat_id)
-        for chat_id in chats:
+        for user in changes.users:
+            if user.left and user.chat_id is not None:
+                hub.broadcast(ChatLeft(user.chat_id), user.chat_id, user.user_id)
+            hub.notify_user(user.user_id)
+        resync |= {change.chat_id for change in changes.chats if change.message is None}
+        for change in changes.chats:
+            if change.message is not None and change.chat_id not in resync:
+                hub.broadcast(NewMessage(change.message), change.chat_id)
+        for chat_id in resync:
             hub.broadcast(Resync(), chat_id)

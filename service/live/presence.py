@@ -48,15 +48,14 @@ class PresenceRelay:
     async def relay_forever(self) -> None:
         while True:
             user, online = await self._heard.get()
-            local = [other for other in self._hub.local_users() if other != user]
-            if not local:
+            if not self._hub.has_user_feeds(but=user):
                 continue
             try:
-                co_members = await self._events.co_members(user=user, among=local)
+                chats = await self._events.chats_of_user(user=user)
             except DomainError as exc:
                 logger.warning("presence of %s not passed on: %r", user, exc)
                 continue
-            self._hub.tell_users(co_members, Presence(user, online))
+            self._hub.tell_user_feeds(chats, Presence(user, online), but=user)
 
     async def sweep_forever(self) -> None:
         while True:

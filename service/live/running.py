@@ -17,6 +17,9 @@ from service.live.log_tail import LogTail
 from service.live.redis_bus import PRESENCE, TYPING, WAKE, RedisBus
 from service.settings import Settings
 
+# A stopping process gives its live tasks this long to end once cancelled.
+STOP_SECONDS = 5.0
+
 
 @dataclass(frozen=True, slots=True)
 class Live:
@@ -61,6 +64,6 @@ async def running_live(
     finally:
         for task in running:
             task.cancel()
-        await asyncio.gather(*running, return_exceptions=True)
+        await asyncio.wait(running, timeout=STOP_SECONDS)
         if isinstance(bus, RedisBus):
             await bus.aclose()

@@ -1,37 +1,72 @@
 -- name: list_log_changes :one
 -- What the event log gained since a snapshot, for a process on the Redis bus to wake the feeds
--- it concerns (service/live/log_tail.py): each chat with events for its members, each user
--- with events addressed to that user, and each removal from a chat (its member's feeds of
--- that chat end). Read by transaction visibility, as user feeds read (migration 0016), so an
--- event is in exactly one answer whatever the commit order; the xid index reads only the
--- transactions since the snapshot.
+-- it concerns (service/live/log_tail.py): each event for a chat's members, in position order
+-- (each chat's commit order), with the message itself for a new message (a chat feed takes it
+-- as it is, like one announced on the PostgreSQL bus); and each user with events addressed to
+-- that user, with each removal from a chat (that member's feeds of the chat end). Read by
+-- transaction visibility, as user feeds read (migration 0016), so an event is in exactly one
+-- answer whatever the commit order; the xid index reads only the transactions since the
+-- snapshot.
 -- $1 since text: the snapshot of the previous answer (pg_snapshot text)
--- returns: target (the snapshot read up to, as text) and changes, a JSON array of
---   {chat_id, user_id, left} as text: user_id null for a chat's members; left true for a
---   chat_left of that user in that chat
+-- returns: target (the snapshot read up to, as text); chats, a JSON array of {chat_id,
+--   message} as text, message null but for a message that still exists (is_read by the
+--   chat's shared position, as sql/messages/get_message.sql with no viewer); users, a JSON
+--   array of {chat_id, user_id, left} as text, chat_id set only with left (a chat_left)
 WITH snap AS (
     SELECT pg_current_snapshot() AS target
 ),
-changed AS (
-    SELECT DISTINCT
-        CASE WHEN e.user_id IS NULL OR e.event = 'chat_left' THEN e.chat_id END AS chat_id,
-        e.user_id,
-        e.event = 'chat_left' AS left_chat
+logged AS (
+    SELECT e.position, e.chat_id, e.user_id, e.event, e.message_id
     FROM event_log AS e
     CROSS JOIN snap
     WHERE e.xid >= pg_snapshot_xmin($1::text::pg_snapshot)
       AND NOT pg_visible_in_snapshot(e.xid, $1::text::pg_snapshot)
       AND pg_visible_in_snapshot(e.xid, snap.target)
+),
+users AS (
+    SELECT DISTINCT
+        CASE WHEN l.event = 'chat_left' THEN l.chat_id END AS chat_id,
+        l.user_id,
+        l.event = 'chat_left' AS left_chat
+    FROM logged AS l
+    WHERE l.user_id IS NOT NULL
 )
 SELECT
     snap.target::text AS target,
     coalesce(
         (
             SELECT json_agg(
-                json_build_object('chat_id', c.chat_id, 'user_id', c.user_id, 'left', c.left_chat)
+                json_build_object(
+                    'chat_id', l.chat_id,
+                    'message', CASE WHEN l.event = 'message' AND m.id IS NOT NULL THEN
+                        json_build_object(
+                            'id', m.id,
+                            'chat_id', m.chat_id,
+                            'text', m.text,
+                            'created_at', m.created_at,
+                            'is_read', m.id <= c.last_read_id,
+                            'author', m.author,
+                            'edited_at', m.edited_at,
+                            'reply_to', m.reply_to
+                        )
+                    END
+                )
+                ORDER BY l.position
             )
-            FROM changed AS c
+            FROM logged AS l
+            LEFT JOIN messages AS m ON l.event = 'message' AND l.message_id = m.id
+            LEFT JOIN chats AS c ON m.chat_id = c.id
+            WHERE l.user_id IS NULL
         ),
         '[]'::json
-    )::text AS changes
+    )::text AS chats,
+    coalesce(
+        (
+            SELECT json_agg(
+                json_build_object('chat_id', u.chat_id, 'user_id', u.user_id, 'left', u.left_chat)
+            )
+            FROM users AS u
+        ),
+        '[]'::json
+    )::text AS users
 FROM snap;
