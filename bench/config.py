@@ -23,6 +23,8 @@ class Config:
     warmup: int  # seconds of wrk before each measured contest run
     crowd_members: int  # the members of the chat a post goes into (bench/people.py)
     inbox_chats: int  # the chats of the user whose inbox is measured
+    idle_feeds: int  # idle user feeds held open on one process (bench/live.py)
+    live_rate: int  # posts a second while a post's way to a user feed is timed
 
 
 FULL = Config(
@@ -42,6 +44,8 @@ FULL = Config(
     warmup=3,
     crowd_members=10_000,
     inbox_chats=5_000,
+    idle_feeds=10_000,
+    live_rate=500,
 )
 SMOKE = Config(
     duration=1,
@@ -58,6 +62,8 @@ SMOKE = Config(
     warmup=1,
     crowd_members=50,
     inbox_chats=20,
+    idle_feeds=50,
+    live_rate=50,
 )
 
 

@@ -18,6 +18,7 @@ from bench.config import Config, PathResult, paths
 from bench.contest import BARE, SERVICE, command, contest
 from bench.dataset import fresh_database, seed, settle
 from bench.harness import Load, Target, free_port, median, run_wrk, server_env, serving
+from bench.live import measure_live
 from bench.people import measure_people
 from bench.tools import require, run_pgbench
 from service.db.migrations import apply_migrations
@@ -132,6 +133,8 @@ def measure(config: Config, workers: list[int]) -> dict[str, Any]:
         settle(database_url)
         people = measure_people(database_url, config, data, wrk, (free_port(), free_port()))
         print(f"bench: people: {people}", flush=True)
+        live = measure_live(database_url, config, data, wrk)
+        print(f"bench: live: {live}", flush=True)
         bare_port = free_port()
         bare = command(BARE, config.workers, bare_port)
         with serving(bare, server_env(database_url, bare_port), bare_port):
@@ -164,5 +167,6 @@ def measure(config: Config, workers: list[int]) -> dict[str, Any]:
         "paging": paging,
         "big": big,
         "people": people,
+        "live": live,
         "peak_worker_rss_mb": rss.peak_mb,
     }

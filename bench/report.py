@@ -6,6 +6,7 @@ from typing import Any
 
 from bench.big import big_targets
 from bench.harness import ROOT, WRK_THREADS
+from bench.live import live_targets
 from bench.people import people_targets
 from bench.scaling import contest_table, contest_targets, scaling_table
 
@@ -33,6 +34,7 @@ def targets(report: dict[str, Any]) -> list[tuple[str, str, bool]]:
          report["peak_worker_rss_mb"] < 150),
         *big_targets(report["big"]),
         *people_targets(report["people"]),
+        *live_targets(report["live"]),
     ]  # fmt: skip
 
 

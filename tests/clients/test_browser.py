@@ -5,16 +5,15 @@ import asyncio
 import json
 import threading
 import urllib.request
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from subprocess import Popen
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, ConsoleMessage, Page, async_playwright
+from playwright.async_api import Browser, ConsoleMessage, Page
 
-from tests.support.external import program
 from tests.support.live import free_port, run_keys, start_service, stop
 
 # What a page on another site runs: both live feeds of one chat, everything seen kept in
@@ -88,16 +87,6 @@ def api(
     )
     yield f"http://127.0.0.1:{port}"
     stop(process)
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    chromium = program("chromium")
-    async with async_playwright() as playwright:
-        # Debian's chromium; nothing is downloaded.
-        launched = await playwright.chromium.launch(executable_path=chromium, headless=True)
-        yield launched
-        await launched.close()
 
 
 def _post(api: str, path: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -76,12 +76,24 @@ def test_bench_smoke_mode_measures_every_path(tmp_path: Path) -> None:
     assert people["open_chat"]["errors"] == 0
     assert people["open_chat_plain"]["errors"] == 0
     assert people["open_chat"]["rps"] > 0
+    live = report["live"]
+    for bus in ("postgres", "redis"):
+        for figures in (live["posts_followed"], live["posts_alone"]):
+            assert figures[bus]["rps"] > 0, bus
+            assert figures[bus]["errors"] == 0, bus
+        assert live["latency_p99_ms"][bus] >= live["latency_p50_ms"][bus] >= 0
+        assert live["typing_p99_ms"][bus] > 0
+    assert (live["idle_feeds"], live["connect_chats"]) == (50, 20)
+    assert live["idle_kb_per_feed"] > 0
+    assert live["connect_many_p50_ms"] > 0
     table = (tmp_path / "latest.md").read_text()
     assert "| open chat (latest 20) |" in table
     assert "messages read ≤ 50 ms" in table
     assert "-message chat succeeds" in table
     assert "costs what one into a chat of 1 does" in table
     assert "the first inbox page for a user in 20 chats" in table
+    assert "posting with every chat followed live" in table
+    assert "memory per idle user feed, 50 on one process" in table
     assert "| 1 | 8 | post message |" in table, "the contest table"
     assert "the peer's req/s (1 worker(s), 8 connections)" in table
     assert "| 1 | open chat (latest 20) |" in (tmp_path / "scaling.md").read_text()

@@ -1,0 +1,80 @@
+"""Live clients for the benchmark, in a process of their own: one Server-Sent Events stream per
+chat of a range (chat feeds) or per bearer token in a file (user feeds), each read and
+discarded until the process is stopped. Prints "ready" once every stream has answered 200.
+
+    python -m bench.followers http://127.0.0.1:8000 --chats 2 1001
+    python -m bench.followers http://127.0.0.1:8000 --tokens tokens.txt
+"""
+
+import argparse
+import asyncio
+import resource
+from pathlib import Path
+
+import aiohttp
+
+OPENING_AT_ONCE = 64
+
+
+class Streams:
+    """Opens every stream (a few at a time), says when all have answered, then reads them."""
+
+    def __init__(self, http: aiohttp.ClientSession, streams: list[tuple[str, str]]) -> None:
+        self._http, self._streams = http, streams
+        self._opening = asyncio.Semaphore(OPENING_AT_ONCE)
+        self._answered = 0
+        self.all_answered = asyncio.Event()
+
+    async def _follow(self, path: str, token: str) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        async with self._opening:
+            response = await self._http.get(path, headers=headers)
+        try:
+            response.raise_for_status()
+            self._answered += 1
+            if self._answered == len(self._streams):
+                self.all_answered.set()
+            async for _ in response.content.iter_any():
+                pass
+        finally:
+            response.release()
+
+    async def read(self) -> None:
+        await asyncio.gather(*(self._follow(path, token) for path, token in self._streams))
+
+
+async def follow(base: str, streams: list[tuple[str, str]]) -> None:
+    connector = aiohttp.TCPConnector(limit=0)
+    timeout = aiohttp.ClientTimeout(total=None, sock_connect=30)
+    async with aiohttp.ClientSession(base, connector=connector, timeout=timeout) as http:
+        following = Streams(http, streams)
+        reading = asyncio.create_task(following.read())
+        await asyncio.wait(
+            [reading, asyncio.create_task(following.all_answered.wait())],
+            return_when=asyncio.FIRST_COMPLETED,
+        )
+        if reading.done():
+            reading.result()  # a stream refused: say why
+        print("ready", flush=True)
+        await reading
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.followers", description=__doc__)
+    parser.add_argument("base")
+    parser.add_argument("--chats", nargs=2, type=int, metavar=("FIRST", "LAST"))
+    parser.add_argument("--tokens", type=Path)
+    args = parser.parse_args()
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    if args.tokens is not None:
+        tokens = args.tokens.read_text().split()
+        streams = [("/me/events", token) for token in tokens]
+    else:
+        first, last = args.chats
+        streams = [(f"/chats/{chat}/events", "") for chat in range(first, last + 1)]
+    asyncio.run(follow(args.base, streams))
+
+
+if __name__ == "__main__":
+    main()

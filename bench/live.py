@@ -1,0 +1,189 @@
+"""Live feeds at scale, on each event bus (EVENT_BUS): posting while every chat is followed by
+a live client against no live client at all (the same run, interleaved), the memory of idle
+user feeds on one process, connecting a user who is in every chat of the dataset, and the way
+from a post's 201 (and a typing's 204) on one process to the frame on another process's user
+feed at a steady rate. Authentication by JWTs signed with a key made for the run."""
+
+import asyncio
+import resource
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+
+from bench.config import Config, Dataset
+from bench.dataset import BENCH_QUERIES, settle
+from bench.harness import (
+    Load,
+    Measurement,
+    Target,
+    free_port,
+    median,
+    run_wrk,
+)
+from bench.live_clients import connect_p50, latencies
+from bench.live_services import Services, Tokens, followers, redis_server
+
+BUSES = ("postgres", "redis")
+CONNECTS = 50  # sequential connects behind each p50
+WATCHERS = 20  # users, one chat each, whose user feeds the latency is read from
+
+
+@dataclass
+class LiveFigures:
+    posts_followed: dict[str, Measurement]  # by bus: every chat followed by a live client
+    posts_alone: dict[str, Measurement]  # by bus: no live client
+    idle_feeds: int
+    idle_kb_per_feed: float
+    connect_chats: int
+    connect_many_p50_ms: float
+    connect_one_p50_ms: float
+    rate: int  # posts a second behind the latencies
+    latency_p50_ms: dict[str, float]
+    latency_p99_ms: dict[str, float]
+    typing_p99_ms: dict[str, float]
+
+
+def _posting(
+    services: Services, config: Config, data: Dataset, wrk: str, bus: str
+) -> dict[bool, Measurement]:
+    """Posts into every ordinary chat with each followed by a chat feed, and with none."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    first, last = data.chats
+    post = Target("post", "POST", "/chats/{id}/messages", "", ids=(first, last),
+                  body='{{"text": "live {n}"}}')  # fmt: skip
+    load = Load(config.connections, config.duration)
+    runs: dict[bool, list[Measurement]] = {True: [], False: []}
+    with services.serve(port, bus, jwt_auth=False):
+        run_wrk(wrk, base, post, Load(config.connections, config.warmup))
+        for run in range(config.runs):
+            for followed in (True, False) if run % 2 == 0 else (False, True):
+                if followed:
+                    with followers(base, "--chats", str(first), str(last)):
+                        runs[True].append(run_wrk(wrk, base, post, load))
+                else:
+                    runs[False].append(run_wrk(wrk, base, post, load))
+    return {followed: median(measured) for followed, measured in runs.items()}
+
+
+def _idle_and_connect(
+    services: Services, config: Config, data: Dataset, tokens: Tokens, folder: Path
+) -> tuple[float, float, float]:
+    """KB of the process per idle user feed; connect p50 of a user in every ordinary chat and
+    of a user in one."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    token_file = folder / "idle-tokens.txt"
+    token_file.write_text("\n".join(tokens(f"idle-{n}") for n in range(config.idle_feeds)))
+    with services.serve(port, "postgres", jwt_auth=True) as service:
+        many = asyncio.run(connect_p50(base, tokens("member-of-all"), CONNECTS))
+        one = asyncio.run(connect_p50(base, tokens("member-of-one"), CONNECTS))
+        time.sleep(1)
+        before = service.memory_info().rss
+        with followers(base, "--tokens", str(token_file)):
+            time.sleep(2)
+            after = service.memory_info().rss
+    return (after - before) / 1024 / config.idle_feeds, many, one
+
+
+async def _add_members(database_url: str, data: Dataset) -> dict[int, str]:
+    """Whose feeds are read: a member of every ordinary chat, one of one chat, a poster and
+    a watcher in each of the first WATCHERS chats; those chats and their watchers."""
+    first, last = data.chats
+    add = BENCH_QUERIES["add_members"]
+    connection = await asyncpg.connect(database_url)
+    try:
+        await add(connection, ["member-of-all"], first, last, True)
+        await add(connection, ["member-of-one"], first, first, True)
+        await add(connection, ["poster"], first, first + WATCHERS - 1, True)
+        watchers = {}
+        for chat in range(first, first + WATCHERS):
+            watchers[chat] = f"watcher-{chat}"
+            await add(connection, [watchers[chat]], chat, chat, True)
+        return watchers
+    finally:
+        await connection.close()
+
+
+def measure_live(database_url: str, config: Config, data: Dataset, wrk: str) -> LiveFigures:
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # thousands of streams
+    watchers = asyncio.run(_add_members(database_url, data))
+    with tempfile.TemporaryDirectory() as folder, redis_server() as redis_url:
+        tokens = Tokens(Path(folder))
+        services = Services(database_url, config, redis_url, tokens)
+        posts: dict[str, dict[bool, Measurement]] = {}
+        latency: dict[str, list[float]] = {}
+        typing: dict[str, list[float]] = {}
+        for bus in BUSES:
+            settle(database_url)
+            posts[bus] = _posting(services, config, data, wrk, bus)
+            writer, reader = free_port(), free_port()
+            with (
+                services.serve(writer, bus, jwt_auth=True),
+                services.serve(reader, bus, jwt_auth=True),
+            ):
+                latency[bus], typing[bus] = asyncio.run(
+                    latencies(
+                        f"http://127.0.0.1:{writer}",
+                        f"http://127.0.0.1:{reader}",
+                        {chat: tokens(user) for chat, user in watchers.items()},
+                        tokens("poster"),
+                        rate=config.live_rate,
+                        seconds=config.duration,
+                    )
+                )
+        settle(database_url)
+        idle_kb, many_ms, one_ms = _idle_and_connect(services, config, data, tokens, Path(folder))
+    first, last = data.chats
+    return LiveFigures(
+        posts_followed={bus: posts[bus][True] for bus in BUSES},
+        posts_alone={bus: posts[bus][False] for bus in BUSES},
+        idle_feeds=config.idle_feeds,
+        idle_kb_per_feed=idle_kb,
+        connect_chats=last - first + 1,
+        connect_many_p50_ms=many_ms,
+        connect_one_p50_ms=one_ms,
+        rate=config.live_rate,
+        latency_p50_ms={bus: statistics.median(latency[bus]) for bus in BUSES},
+        latency_p99_ms={bus: _p99(latency[bus]) for bus in BUSES},
+        typing_p99_ms={bus: _p99(typing[bus]) for bus in BUSES},
+    )
+
+
+def _p99(values: list[float]) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[98]
+
+
+def live_targets(live: LiveFigures) -> list[tuple[str, str, bool]]:
+    ratio = {bus: live.posts_followed[bus].rps / live.posts_alone[bus].rps for bus in BUSES}
+    many_vs_one = live.connect_many_p50_ms / live.connect_one_p50_ms
+    return [
+        ("posting with every chat followed live ≥ 0.95× with no live client "
+         "(EVENT_BUS=redis; postgres bus beside it)",
+         f"{ratio['redis']:.2f}× ({live.posts_followed['redis'].rps:,.0f} / "
+         f"{live.posts_alone['redis'].rps:,.0f} req/s); postgres {ratio['postgres']:.2f}× "
+         f"({live.posts_followed['postgres'].rps:,.0f} / {live.posts_alone['postgres'].rps:,.0f})",
+         ratio["redis"] >= 0.95),
+        (f"a post's 201 to the frame on another process's user feed, p99 ≤ 50 ms at "
+         f"{live.rate} posts/s (redis; postgres beside it)",
+         f"{live.latency_p99_ms['redis']:.1f} ms (p50 {live.latency_p50_ms['redis']:.1f}); "
+         f"postgres {live.latency_p99_ms['postgres']:.1f} ms "
+         f"(p50 {live.latency_p50_ms['postgres']:.1f})",
+         max(live.latency_p99_ms.values()) <= 50),
+        ("typing's 204 to the frame on another process's user feed, p99 ≤ 200 ms",
+         f"redis {live.typing_p99_ms['redis']:.1f} ms; "
+         f"postgres {live.typing_p99_ms['postgres']:.1f} ms",
+         max(live.typing_p99_ms.values()) <= 200),
+        (f"memory per idle user feed, {live.idle_feeds:,} on one process (1,000 idle chat "
+         "subscribers cost ~19 MB before: ≤ 19 KB each)",
+         f"{live.idle_kb_per_feed:.1f} KB", live.idle_kb_per_feed <= 19),
+        (f"connecting a user in {live.connect_chats:,} chats (a constant number of statements, "
+         "tests/api/test_user_feed_costs.py) ≤ 1.5× a user in 1 chat (p50)",
+         f"{many_vs_one:.2f}× ({live.connect_many_p50_ms:.1f} / "
+         f"{live.connect_one_p50_ms:.1f} ms)", many_vs_one <= 1.5),
+    ]  # fmt: skip
