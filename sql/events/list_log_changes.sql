@@ -19,7 +19,10 @@ logged AS (
     SELECT e.position, e.chat_id, e.user_id, e.event, e.message_id
     FROM event_log AS e
     CROSS JOIN snap
+    -- Both bounds, though visibility implies the upper one: with a range the generic plan
+    -- reads the xid index (list_user_events.sql says more).
     WHERE e.xid >= pg_snapshot_xmin($1::text::pg_snapshot)
+      AND e.xid < pg_snapshot_xmax(pg_current_snapshot())
       AND NOT pg_visible_in_snapshot(e.xid, $1::text::pg_snapshot)
       AND pg_visible_in_snapshot(e.xid, snap.target)
 ),

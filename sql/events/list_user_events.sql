@@ -22,7 +22,10 @@ page AS (
     SELECT e.position, e.chat_id, e.event, e.message_id, e.data
     FROM event_log AS e
     CROSS JOIN snap
+    -- Both bounds, though visibility in the target implies the upper one: with a range the
+    -- generic plan reads the xid index; with one bound it walks the whole log by position.
     WHERE e.xid >= pg_snapshot_xmin($2::text::pg_snapshot)
+      AND e.xid < pg_snapshot_xmax(coalesce($3::text::pg_snapshot, pg_current_snapshot()))
       AND NOT pg_visible_in_snapshot(e.xid, $2::text::pg_snapshot)
       AND pg_visible_in_snapshot(e.xid, snap.target)
       AND e.position > $4::bigint

@@ -121,3 +121,38 @@ async def test_deleting_a_chat_has_its_own_timeout(
     response = await short.delete(f"/chats/{other['id']}")
     assert response.status == 503
     assert await test_queries.count_messages(db, other["id"]) == 60_000, "nothing half-deleted"
+
+
+async def _explain_generic_plans(connection: asyncpg.Connection) -> None:
+    """As _explain_everything, with every prepared statement on its generic plan (what
+    PostgreSQL may choose after five runs)."""
+    await _explain_everything(connection)
+    await connection.execute("SET plan_cache_mode = force_generic_plan")
+
+
+@pytest.mark.filterwarnings("ignore:.*active log listener:asyncpg.InterfaceWarning")
+async def test_event_log_reads_use_the_xid_index_on_their_generic_plan(
+    database_url: str,
+    client: Client,
+    db: asyncpg.Connection,
+    app_queries: Queries,
+    test_queries: Statements,
+) -> None:
+    chat = await create_chat(client)
+    await test_queries.insert_messages_series(db, chat["id"], 100_000)  # 100,000 logged events
+    await db.execute("ANALYZE event_log")
+    plans: list[str] = []
+    connection = await asyncpg.connect(database_url)
+    try:
+        await _explain_generic_plans(connection)
+        connection.add_log_listener(lambda _connection, message: plans.append(message.message))
+        snapshot = await app_queries.events.current_snapshot(connection)
+        for _ in range(2):  # the first run prepares; both must read by xid
+            await app_queries.events.list_user_events(connection, "ann", snapshot, None, 0, 100)
+            await app_queries.events.list_log_changes(connection, snapshot)
+        reads = [plan for plan in plans if "on event_log " in plan]
+        assert len(reads) == 4, plans
+        assert all("event_log_xid_idx" in plan for plan in reads), reads
+        assert not any("Index Scan using event_log_pkey" in plan for plan in reads), reads
+    finally:
+        await connection.close()
