@@ -24,7 +24,7 @@ class Config:
     crowd_members: int  # the members of the chat a post goes into (bench/people.py)
     inbox_chats: int  # the chats of the user whose inbox is measured
     idle_feeds: int  # idle user feeds held open on one process (bench/live.py)
-    live_rate: int  # posts a second while a post's way to a user feed is timed
+    live_rates: tuple[int, ...]  # posts a second while a post's way to a user feed is timed
 
 
 FULL = Config(
@@ -45,7 +45,7 @@ FULL = Config(
     crowd_members=10_000,
     inbox_chats=5_000,
     idle_feeds=10_000,
-    live_rate=500,
+    live_rates=(200, 500),
 )
 SMOKE = Config(
     duration=1,
@@ -63,7 +63,7 @@ SMOKE = Config(
     crowd_members=50,
     inbox_chats=20,
     idle_feeds=50,
-    live_rate=50,
+    live_rates=(50,),
 )
 
 

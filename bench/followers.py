@@ -13,7 +13,8 @@ from pathlib import Path
 
 import aiohttp
 
-OPENING_AT_ONCE = 64
+OPENING_AT_ONCE = 16
+RETRIES = 10  # a connect storm can find the pool busy (503): try again, as clients do
 
 
 class Streams:
@@ -27,8 +28,13 @@ class Streams:
 
     async def _follow(self, path: str, token: str) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        async with self._opening:
-            response = await self._http.get(path, headers=headers)
+        for _ in range(RETRIES):
+            async with self._opening:
+                response = await self._http.get(path, headers=headers)
+            if response.status != 503:
+                break
+            response.release()
+            await asyncio.sleep(0.5)
         try:
             response.raise_for_status()
             self._answered += 1

@@ -18,6 +18,17 @@ from service.api.openapi.annotations import documented, error_responses, json_co
 from service.data.base import can_exist
 from service.domain.cursors import CursorError, FeedCursor
 from service.domain.errors import DomainError, InvalidCursor
+from service.domain.events import (
+    ChatDeletedData,
+    ChatRenamedData,
+    CursorData,
+    MembershipData,
+    MessageDeletedData,
+    PresenceData,
+    ReadData,
+    TypingData,
+)
+from service.domain.messages import MessagePublic
 from service.domain.problems import ErrorBody
 from service.live import feed
 from service.live.feed import KeepAlive
@@ -57,6 +68,37 @@ FRAMES = (
     "older than EVENT_LOG_RETENTION_HOURS (168: a week) is 410 `cursor_expired`: reload the "
     "chats and reconnect without one."
 )
+# One frame as SSE parsers see it: its fields as strings.
+SSE_FRAME = {
+    "type": "object",
+    "required": ["event", "data"],
+    "properties": {
+        "event": {"type": "string", "enum": [*EVENT_NAMES, "cursor"]},
+        "id": {
+            "type": "string",
+            "description": "The cursor to resume from (Last-Event-ID); none on typing and "
+            "presence.",
+        },
+        "data": {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "contentSchema": {
+                "anyOf": [
+                    MessagePublic,
+                    MessageDeletedData,
+                    ChatRenamedData,
+                    ChatDeletedData,
+                    MembershipData,
+                    ReadData,
+                    TypingData,
+                    PresenceData,
+                    CursorData,
+                ]
+            },
+            "description": "By event, as the description says.",
+        },
+    },
+}
 CURSOR = {
     "required": False,
     "description": "The `id` of the last frame the client has.",
@@ -115,7 +157,10 @@ def _sse_frame(item: UserItem) -> bytes:
     "comment lines (`: keep-alive`) while idle. " + FRAMES,
     parameters=[{"in": "header", "name": "Last-Event-ID", **CURSOR}],
     responses={
-        200: {"description": "An event stream", "content": {"text/event-stream": {}}},
+        200: {
+            "description": "An event stream; the schema describes one frame",
+            "content": {"text/event-stream": {"schema": SSE_FRAME}},
+        },
         **ANSWERS,
     },
 )

@@ -27,6 +27,42 @@ class ChatRenamedData(BaseModel):
     title: str = Field(examples=["Планы на выходные (перенесено)"])
 
 
+class MembershipData(BaseModel):
+    """The data of a user feed's `member_joined`, `member_left`, `chat_joined`, `chat_left`."""
+
+    chat_id: int = Field(examples=[42])
+    user_id: str = Field(examples=["bob"])
+    role: str = Field(examples=["member"])
+
+
+class ReadData(BaseModel):
+    """The data of a user feed's `read`: the caller's read position moved (on any device)."""
+
+    chat_id: int = Field(examples=[42])
+    last_read_id: int = Field(examples=[1017])
+    unread_count: int = Field(examples=[0])
+
+
+class TypingData(BaseModel):
+    """The data of a `typing` frame (no id: never replayed)."""
+
+    chat_id: int = Field(examples=[42])
+    user_id: str = Field(examples=["bob"])
+
+
+class PresenceData(BaseModel):
+    """The data of a user feed's `presence` frame (no id: never replayed)."""
+
+    user_id: str = Field(examples=["bob"])
+    online: bool = Field(examples=[True])
+
+
+class CursorData(BaseModel):
+    """The data of a user feed's first frame when opened without a cursor."""
+
+    cursor: str = Field(examples=["eyJiIjoiNzQ2Ojc0Njoi..."])
+
+
 class FeedEvent(BaseModel):
     """One event of a chat's feed: `message`, `message_edited`, `message_deleted` or
     `chat_renamed`, with its event id (from the same sequence as message ids)."""

@@ -163,8 +163,8 @@ class EventHub:
         return True
 
     def notify_typing(self, payload: str) -> None:
-        """asyncpg listener callback (channel typing_events, "<chat_id>:<user_id>"): to the
-        chat's subscribers but the typist's own."""
+        """What the bus heard of typing ("<chat_id>:<user_id>"): to the chat's subscribers but
+        the typist's own. ValueError for a payload that is not one."""
         chat_text, _, user = payload.partition(":")
         chat_id = int(chat_text)
         typing = Typing(chat_id, user)

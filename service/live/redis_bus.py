@@ -181,7 +181,7 @@ class RedisBus:
 async def _receive(pubsub: PubSub, handlers: Mapping[str, Callable[[str], None]]) -> None:
     """Until the connection fails: a PING when it has been quiet, so a dead one is noticed."""
     quiet_since = time.monotonic()
-    while True:
+    while not _cancelled():
         message = await pubsub.get_message(timeout=PING_SECONDS)
         if message is None:
             if time.monotonic() - quiet_since >= PING_SECONDS:
@@ -191,4 +191,7 @@ async def _receive(pubsub: PubSub, handlers: Mapping[str, Callable[[str], None]]
         quiet_since = time.monotonic()
         if message["type"] == "message":
             channel, data = message["channel"], message["data"]
-            handlers[channel.decode()](data.decode())
+            try:
+                handlers[channel.decode()](data.decode())
+            except ValueError:  # not one of ours (a Redis shared with others): ignored
+                logger.warning("event bus message ignored: %r on %r", data[:100], channel)

@@ -207,3 +207,25 @@ async def test_the_live_feeds_are_documented_for_resuming(client: Client) -> Non
     [query] = [p for p in socket["parameters"] if p["in"] == "query"]
     assert query["name"] == "last_event_id"
     assert query["description"] == resume["description"]
+    mine = paths["/me/events"]["get"]
+    frame = mine["responses"]["200"]["content"]["text/event-stream"]["schema"]
+    assert set(frame["properties"]["event"]["enum"]) == {
+        "message",
+        "message_edited",
+        "message_deleted",
+        "chat_renamed",
+        "chat_deleted",
+        "member_joined",
+        "member_left",
+        "chat_joined",
+        "chat_left",
+        "read",
+        "typing",
+        "presence",
+        "cursor",
+    }
+    shapes = {
+        ref["$ref"].rsplit("/", 1)[-1]
+        for ref in frame["properties"]["data"]["contentSchema"]["anyOf"]
+    }
+    assert {"MembershipData", "ReadData", "TypingData", "PresenceData", "CursorData"} <= shapes

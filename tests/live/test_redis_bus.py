@@ -54,7 +54,11 @@ async def _next(frames: AsyncIterator[Any], timeout: float = 10) -> Any:
 
 
 async def test_no_write_notifies_and_every_feed_still_hears(
-    servers: tuple[str, str], database_url: str, test_queries: Statements
+    servers: tuple[str, str],
+    database_url: str,
+    test_queries: Statements,
+    redis_server: RedisServer,
+    tmp_path: Path,
 ) -> None:
     first, second = servers
     ann, bob = member_headers(database_url, "ann"), member_headers(database_url, "bob")
@@ -110,7 +114,8 @@ async def test_no_write_notifies_and_every_feed_still_hears(
                 assert [(await _next(mine))[0] for _ in expected] == expected
                 assert (await _next(mine))[0] == "read"
 
-                # Typing only ever travels over Redis.
+                # Typing only ever travels over Redis; what is not ours there is ignored.
+                assert redis_server.cli("publish", "chat-api:typing", "not:ours") == "2"
                 assert (
                     await http.post(f"{first}/chats/{chat_id}/typing", headers=ann)
                 ).status == 204
@@ -133,6 +138,8 @@ async def test_no_write_notifies_and_every_feed_still_hears(
                 assert (await _next(chat_frames))[0] == "chat_deleted"
         await asyncio.sleep(0.5)  # anything NOTIFYed would have arrived by now
         assert heard == []
+        log = (tmp_path / f"chat-api-{second.rsplit(':', 1)[1]}.log").read_text()
+        assert "event bus message ignored" in log
         assert await test_queries.count_all_followers(listener) == 0
     finally:
         await listener.close()

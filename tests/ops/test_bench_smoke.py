@@ -81,8 +81,13 @@ def test_bench_smoke_mode_measures_every_path(tmp_path: Path) -> None:
         for figures in (live["posts_followed"], live["posts_alone"]):
             assert figures[bus]["rps"] > 0, bus
             assert figures[bus]["errors"] == 0, bus
-        assert live["latency_p99_ms"][bus] >= live["latency_p50_ms"][bus] >= 0
-        assert live["typing_p99_ms"][bus] > 0
+    assert [(t["bus"], t["rate"], t["refused"]) for t in live["latencies"]] == [
+        ("postgres", 50, 0),
+        ("redis", 50, 0),
+    ]
+    for timed in live["latencies"]:
+        assert timed["p99_ms"] >= timed["p50_ms"] >= 0
+        assert timed["typing_p99_ms"] > 0
     assert (live["idle_feeds"], live["connect_chats"]) == (50, 20)
     assert live["idle_kb_per_feed"] > 0
     assert live["connect_many_p50_ms"] > 0
