@@ -34,7 +34,8 @@ async def running_live(
     events = data.events
     tasks: list[Coroutine[Any, Any, None]]
     if settings.event_bus == "redis":
-        assert settings.redis_url is not None  # nosec B101: settings require it
+        # The settings refuse EVENT_BUS=redis without REDIS_URL.
+        assert settings.redis_url is not None  # nosec B101
         hub = EventHub(notified=False)
         hub.attach(await events.new_process_id())
         redis = RedisBus(settings.redis_url, events, on_error=on_bus_error)
