@@ -3,10 +3,8 @@ origin alone, and pages on other sites follow a chat live only when CORS_ORIGINS
 
 import asyncio
 import json
-import threading
 import urllib.request
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from subprocess import Popen
 from typing import Any
@@ -15,6 +13,7 @@ import pytest
 from playwright.async_api import Browser, ConsoleMessage, Page
 
 from tests.support.live import free_port, run_keys, start_service, stop
+from tests.support.sites import PageServer
 
 # What a page on another site runs: both live feeds of one chat, everything seen kept in
 # window.seen for the test to read.
@@ -38,40 +37,13 @@ socket.onmessage = (e) => {
 """
 
 
-class PageServer:
-    """Another site: serves the follower page on its own port."""
-
-    def __init__(self, api: str) -> None:
-        page = (FOLLOWER_PAGE % {"api": api}).encode()
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(page)))
-                self.end_headers()
-                self.wfile.write(page)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.port = free_port()
-        self.origin = f"http://127.0.0.1:{self.port}"
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-
 @pytest.fixture
 def sites() -> Iterator[tuple[int, PageServer, PageServer]]:
     """The API's port, a site CORS_ORIGINS names and one it does not."""
     api_port = free_port()
     api = f"http://127.0.0.1:{api_port}"  # another port: another origin
-    allowed, stranger = PageServer(api), PageServer(api)
+    page = (FOLLOWER_PAGE % {"api": api}).encode()
+    allowed, stranger = PageServer(page), PageServer(page)
     yield api_port, allowed, stranger
     allowed.close()
     stranger.close()

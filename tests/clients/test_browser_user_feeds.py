@@ -4,18 +4,16 @@ chat they share, the other's messages in all of them, and the other's typing; on
 processes sharing the Redis bus."""
 
 import asyncio
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import pytest
 from playwright.async_api import Browser, Page
 
-from tests.support.live import free_port, member_headers, start_service, stop
+from tests.support.live import member_headers, two_services
 from tests.support.redis import RedisServer
+from tests.support.sites import PageServer
 
 # The chat app: follows the reader's chats on one EventSource (from the first API process),
 # posts and types through the second; everything heard kept in window.heard.
@@ -42,62 +40,31 @@ window.call = async (method, path, body) => {
 """
 
 
-class AppSite:
-    """The chat app's own origin."""
-
-    def __init__(self) -> None:
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(APP_PAGE)))
-                self.end_headers()
-                self.wfile.write(APP_PAGE)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.port = free_port()
-        self.origin = f"http://127.0.0.1:{self.port}"
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-
 @pytest.fixture
-def site() -> Iterator[AppSite]:
-    app_site = AppSite()
+def site() -> Iterator[PageServer]:
+    """The chat app's own origin."""
+    app_site = PageServer(APP_PAGE)
     yield app_site
     app_site.close()
 
 
 @pytest.fixture
 def apis(
-    database_url: str, tmp_path: Path, site: AppSite, redis_server: RedisServer
+    database_url: str, tmp_path: Path, site: PageServer, redis_server: RedisServer
 ) -> Iterator[tuple[str, str]]:
-    ports = [free_port(), free_port()]
-    processes = [
-        start_service(
-            database_url,
-            port,
-            tmp_path,
-            ACCESS_LOG="false",
-            AUTH_MODE="api_key",
-            CORS_ORIGINS=site.origin,
-            EVENT_BUS="redis",
-            REDIS_URL=redis_server.url,
-        )
-        for port in ports
-    ]
-    yield f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}"
-    for process in processes:
-        stop(process)
+    with two_services(
+        database_url,
+        tmp_path,
+        ACCESS_LOG="false",
+        AUTH_MODE="api_key",
+        CORS_ORIGINS=site.origin,
+        EVENT_BUS="redis",
+        REDIS_URL=redis_server.url,
+    ) as bases:
+        yield bases
 
 
-async def _open_app(browser: Browser, site: AppSite, apis: tuple[str, str], token: str) -> Page:
+async def _open_app(browser: Browser, site: PageServer, apis: tuple[str, str], token: str) -> Page:
     context = await browser.new_context()  # a person of their own: nothing shared
     page = await context.new_page()
     feed, write = apis
@@ -107,7 +74,7 @@ async def _open_app(browser: Browser, site: AppSite, apis: tuple[str, str], toke
 
 
 async def test_two_people_follow_all_their_chats_on_one_event_source_each(
-    browser: Browser, site: AppSite, apis: tuple[str, str], database_url: str
+    browser: Browser, site: PageServer, apis: tuple[str, str], database_url: str
 ) -> None:
     headers = {user: member_headers(database_url, user) for user in ("ann", "bob")}
     tokens = {user: value["Authorization"].split()[-1] for user, value in headers.items()}

@@ -15,7 +15,7 @@ import asyncpg
 import pytest
 
 from tests.support.feeds import sse_frames
-from tests.support.live import free_port, member_headers, start_service, stop
+from tests.support.live import member_headers, two_services
 from tests.support.redis import RedisServer
 from tests.support.sql import Statements
 
@@ -28,21 +28,10 @@ CHANNELS = ("chat_events", "user_events", "typing_events", "presence_events")
 def servers(
     database_url: str, tmp_path: Path, redis_server: RedisServer
 ) -> Iterator[tuple[str, str]]:
-    ports = [free_port(), free_port()]
-    processes = [
-        start_service(
-            database_url,
-            port,
-            tmp_path,
-            AUTH_MODE="api_key",
-            EVENT_BUS="redis",
-            REDIS_URL=redis_server.url,
-        )
-        for port in ports
-    ]
-    yield f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}"
-    for process in processes:
-        stop(process)
+    with two_services(
+        database_url, tmp_path, AUTH_MODE="api_key", EVENT_BUS="redis", REDIS_URL=redis_server.url
+    ) as bases:
+        yield bases
 
 
 async def _next(frames: AsyncIterator[Any], timeout: float = 10) -> Any:

@@ -18,7 +18,7 @@ import pytest
 
 from service.domain.cursors import FeedCursor
 from tests.support.feeds import sse_frames
-from tests.support.live import free_port, member_headers, start_service, stop
+from tests.support.live import member_headers, two_services
 from tests.support.sql import Statements
 
 pytestmark = pytest.mark.component
@@ -34,13 +34,8 @@ def servers(
     bus = {"EVENT_BUS": request.param}
     if request.param == "redis":
         bus["REDIS_URL"] = request.getfixturevalue("redis_server").url
-    ports = [free_port(), free_port()]
-    processes = [
-        start_service(database_url, p, tmp_path, AUTH_MODE="api_key", **bus) for p in ports
-    ]
-    yield f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}"
-    for process in processes:
-        stop(process)
+    with two_services(database_url, tmp_path, AUTH_MODE="api_key", **bus) as bases:
+        yield bases
 
 
 async def _frames(response: aiohttp.ClientResponse) -> AsyncIterator[Frame]:

@@ -1,10 +1,12 @@
 """Running the real `chat-api serve` process for tests that need one."""
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from tests.support.api import bearer
@@ -52,6 +54,18 @@ def start_service(
         )
     wait_until_serving(port, process, log)
     return process
+
+
+@contextlib.contextmanager
+def two_services(database_url: str, cwd: Path, **env: str) -> Iterator[tuple[str, str]]:
+    """Two `chat-api serve` processes on one database: their base URLs."""
+    ports = [free_port(), free_port()]
+    processes = [start_service(database_url, port, cwd, **env) for port in ports]
+    try:
+        yield f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}"
+    finally:
+        for process in processes:
+            stop(process)
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
