@@ -14,7 +14,7 @@ import aiohttp
 import asyncpg
 import pytest
 
-from tests.support.feeds import sse_frames
+from tests.support.feeds import committed_message_events, sse_frames
 from tests.support.live import member_headers, two_services
 from tests.support.redis import RedisServer
 from tests.support.sql import Statements
@@ -203,15 +203,7 @@ async def test_a_redis_restart_mid_feed_loses_nothing(
             await asyncio.sleep(0.1)
         await asyncio.to_thread(redis_server.start)
 
-        connection = await asyncpg.connect(database_url)
-        try:
-            log = await test_queries.list_event_log(connection)
-        finally:
-            await connection.close()
-        committed: dict[int, list[tuple[str, int]]] = defaultdict(list)
-        for row in log:
-            if row["user_id"] is None and row["event"].startswith("message"):
-                committed[row["chat_id"]].append((row["event"], row["message_id"]))
+        committed = await committed_message_events(database_url, test_queries)
         in_first_chat = [m for event, m in committed[chats[0]] if event == "message"]
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline and (

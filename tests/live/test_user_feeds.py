@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import asyncpg
 import pytest
 
 from service.domain.cursors import FeedCursor
-from tests.support.feeds import sse_frames
+from tests.support.feeds import committed_message_events, sse_frames
 from tests.support.live import member_headers, two_services
 from tests.support.sql import Statements
 
@@ -189,7 +188,7 @@ async def test_resume_is_exact_under_concurrent_posts_edits_and_deletes(
         await asyncio.sleep(4)
         stop_posting.set()
         await asyncio.gather(*posters)
-        committed = await _committed_messages(database_url, test_queries)
+        committed = await committed_message_events(database_url, test_queries)
 
         def messages_received() -> dict[int, list[tuple[str, int]]]:
             wanted = ("message", "message_edited", "message_deleted")
@@ -213,26 +212,6 @@ async def test_resume_is_exact_under_concurrent_posts_edits_and_deletes(
     got = messages_received()
     for chat_id in chats:
         assert got[chat_id] == committed[chat_id], chat_id
-
-
-async def _committed_messages(
-    database_url: str, test_queries: Statements
-) -> dict[int, list[tuple[str, int]]]:
-    """The message events event_log committed, per chat in commit order."""
-    connection = await asyncpg.connect(database_url)
-    try:
-        rows = await test_queries.list_event_log(connection)
-    finally:
-        await connection.close()
-    committed: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for row in rows:
-        if row["user_id"] is None and row["event"] in (
-            "message",
-            "message_edited",
-            "message_deleted",
-        ):
-            committed[row["chat_id"]].append((row["event"], row["message_id"]))
-    return committed
 
 
 async def test_cursors_that_cannot_be_honoured(servers: tuple[str, str], database_url: str) -> None:

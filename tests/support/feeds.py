@@ -2,10 +2,14 @@
 
 import asyncio
 import json
+from collections import defaultdict
 from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
+import asyncpg
+
+from tests.support.sql import Statements
 
 Event = tuple[str, str, Any]  # (event name, id, data)
 
@@ -53,3 +57,23 @@ async def sse_frames(response: Any) -> AsyncIterator[Event]:
         if "event" in fields:
             yield fields["event"], fields.get("id", ""), json.loads(fields["data"])
         fields = {}
+
+
+async def committed_message_events(
+    database_url: str, test_queries: Statements
+) -> dict[int, list[tuple[str, int]]]:
+    """The message events event_log committed, per chat in commit order."""
+    connection = await asyncpg.connect(database_url)
+    try:
+        rows = await test_queries.list_event_log(connection)
+    finally:
+        await connection.close()
+    committed: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for row in rows:
+        if row["user_id"] is None and row["event"] in (
+            "message",
+            "message_edited",
+            "message_deleted",
+        ):
+            committed[row["chat_id"]].append((row["event"], row["message_id"]))
+    return committed
