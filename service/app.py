@@ -3,7 +3,7 @@
 import asyncio
 from collections.abc import AsyncIterator
 
-from aiohttp import web
+from aiohttp import ThreadedResolver, web
 
 from service.api.appkeys import (
     AUTHENTICATOR,
@@ -16,6 +16,7 @@ from service.api.appkeys import (
     QUERY_MODELS,
     RATE_LIMITS,
     SETTINGS,
+    WEBHOOK_RESOLVER,
 )
 from service.api.http.authn import auth_middleware
 from service.api.http.cors import enable_cors
@@ -36,6 +37,7 @@ from service.live.running import running_live
 from service.routes import ASSETS, ROUTES
 from service.settings import Settings, load_settings
 from service.telemetry.metrics import Metrics
+from service.webhooks.worker import delivering
 
 
 async def _asyncio_debug(app: web.Application) -> None:
@@ -68,6 +70,19 @@ async def _live_events(app: web.Application) -> AsyncIterator[None]:
     async with running_live(app[SETTINGS], app[DATA], on_bus_error=on_bus_error) as live:
         app[HUB], app[BUS] = live.hub, live.bus
         yield
+
+
+async def _webhooks(app: web.Application) -> AsyncIterator[None]:
+    """cleanup_ctx: this process's share of delivering webhooks, and the resolver their URLs
+    are checked with."""
+    if WEBHOOK_RESOLVER not in app:
+        app[WEBHOOK_RESOLVER] = ThreadedResolver()
+    resolver = app[WEBHOOK_RESOLVER]
+    try:
+        async with delivering(app[SETTINGS], app[DATA], resolver, app[METRICS].webhooks):
+            yield
+    finally:
+        await resolver.close()
 
 
 async def _end_streams(app: web.Application) -> None:
@@ -108,5 +123,6 @@ def create_app(settings: Settings | None = None) -> web.Application:
         app.on_startup.append(_asyncio_debug)
     app.cleanup_ctx.append(_databases)
     app.cleanup_ctx.append(_live_events)
+    app.cleanup_ctx.append(_webhooks)
     app.on_shutdown.append(_end_streams)
     return app

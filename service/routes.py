@@ -20,6 +20,8 @@ from service.api import (
     reading,
     search,
     user_feeds,
+    webhook_deliveries,
+    webhooks,
 )
 from service.api.http.routing import Route
 
@@ -54,6 +56,24 @@ ROUTES = (
     Route("GET", "/me/events", user_feeds.my_events, "read", query_token=True),
     Route("GET", "/me/ws", user_feeds.my_socket, "read", query_token=True),
     Route("GET", "/users/{user_id}", me.get_user, "read"),
+    Route("POST", "/webhooks", webhooks.create_webhook, "admin"),
+    Route("GET", "/webhooks", webhooks.list_webhooks, "admin"),
+    Route("GET", "/webhooks/{webhook_id}", webhooks.get_webhook, "admin"),
+    Route("PATCH", "/webhooks/{webhook_id}", webhooks.update_webhook, "admin"),
+    Route("DELETE", "/webhooks/{webhook_id}", webhooks.delete_webhook, "admin"),
+    Route(
+        "POST",
+        "/webhooks/{webhook_id}/rotate-secret",
+        webhook_deliveries.rotate_webhook_secret,
+        "admin",
+    ),
+    Route(
+        "GET",
+        "/webhooks/{webhook_id}/deliveries",
+        webhook_deliveries.list_webhook_deliveries,
+        "admin",
+    ),
+    Route("POST", "/webhooks/{webhook_id}/test", webhook_deliveries.test_webhook, "admin"),
     Route("GET", "/health", health.health, None),
     Route("GET", "/health/db", health.health_db, None),
     Route("GET", "/health/version", health.health_version, None),

@@ -64,6 +64,16 @@ class Settings(BaseSettings):
     event_bus: Literal["postgres", "redis"] = "postgres"
     redis_url: str | None = None
 
+    # Webhooks (docs/webhooks.md): whether this process delivers, what a URL may be, how long
+    # an attempt may take, and the retry schedule (times WEBHOOK_RETRY_SCALE: shorter in tests).
+    webhook_deliver: bool = True
+    webhook_allow_http: bool = False
+    webhook_allow_private: bool = False
+    webhook_timeout: float = Field(default=10.0, gt=0, le=60)
+    webhook_retry_scale: float = Field(default=1.0, gt=0, le=1)
+    webhook_disable_after_seconds: float = Field(default=5 * 24 * 3600.0, gt=0)
+    webhook_concurrency: PositiveInt = 32
+
     body_limit: PositiveInt = 1024 * 1024
     shutdown_timeout: float = Field(default=30.0, ge=0)
     workers: PositiveInt = 1

@@ -3,6 +3,7 @@
 from typing import Any
 
 from aiohttp import web
+from aiohttp.abc import AbstractResolver
 
 from service.auth.principal import Authenticator, Principal
 from service.auth.ratelimit import RateLimits
@@ -25,6 +26,9 @@ OPENAPI = web.AppKey("openapi", dict[str, Any])
 METRICS = web.AppKey("metrics", Metrics)
 AUTHENTICATOR = web.AppKey("authenticator", Authenticator)
 RATE_LIMITS = web.AppKey("rate_limits", RateLimits)
+# How webhook URLs are resolved (before their addresses are checked): the system's resolver,
+# unless a test put a resolver of its own here before the app started.
+WEBHOOK_RESOLVER = web.AppKey("webhook_resolver", AbstractResolver)
 
 REQUEST_ID = web.RequestKey("request_id", str)
 PRINCIPAL = web.RequestKey("principal", Principal)

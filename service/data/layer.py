@@ -4,6 +4,7 @@ of databases."""
 from dataclasses import dataclass
 
 from service.data.chats import Chats
+from service.data.deliveries import Deliveries
 from service.data.events import Events
 from service.data.inbox import Inboxes
 from service.data.keys import KeyRows
@@ -12,6 +13,7 @@ from service.data.messages import Messages
 from service.data.reading import ReadPositions
 from service.data.sql import Queries
 from service.data.users import Users
+from service.data.webhooks import Webhooks
 from service.db.databases import Databases
 
 
@@ -26,6 +28,8 @@ class DataLayer:
     users: Users
     inbox: Inboxes
     keys: KeyRows
+    webhooks: Webhooks
+    deliveries: Deliveries
 
     @classmethod
     def over(cls, databases: Databases, queries: Queries, *, delete_timeout: float) -> "DataLayer":
@@ -41,4 +45,6 @@ class DataLayer:
             users=Users(databases, queries),
             inbox=Inboxes(databases, queries),
             keys=KeyRows(databases, queries),
+            webhooks=Webhooks(databases, queries),
+            deliveries=Deliveries(databases, queries),
         )

@@ -98,6 +98,28 @@ class KeyQueries(QueryFolder, folder="keys"):
     touch_api_key: Query
 
 
+class WebhookQueries(QueryFolder, folder="webhooks"):
+    create_webhook: Query
+    delete_webhook: Query
+    disable_webhook: Query
+    get_webhook: Query
+    list_attempts: Query
+    list_webhooks: Query
+    queue_ping: Query
+    retry_failed: Query
+    rotate_secret: Query
+    update_webhook: Query
+
+
+class DeliveryQueries(QueryFolder, folder="deliveries"):
+    claim_deliveries: Query
+    lock_webhooks: Query
+    prune_deliveries: Query
+    queue_events: Query
+    record_attempt: Query
+    webhook_backlog: Query
+
+
 @dataclass(frozen=True, slots=True)
 class Queries:
     """All of sql/: the data modules' folders, and the database layer's own (service/db/)."""
@@ -110,6 +132,8 @@ class Queries:
     users: UserQueries
     inbox: InboxQueries
     keys: KeyQueries
+    webhooks: WebhookQueries
+    deliveries: DeliveryQueries
     health: HealthQueries
     replication: ReplicationQueries
     session: SessionQueries
@@ -135,6 +159,8 @@ def load_queries(root: Path | None = None) -> Queries:
         users=UserQueries.load(root),
         inbox=InboxQueries.load(root),
         keys=KeyQueries.load(root),
+        webhooks=WebhookQueries.load(root),
+        deliveries=DeliveryQueries.load(root),
         health=HealthQueries.load(root),
         replication=ReplicationQueries.load(root),
         session=SessionQueries.load(root),

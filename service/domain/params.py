@@ -20,6 +20,7 @@ from pydantic import (
 from service.domain.fields import MAX_BIGINT, TITLE_MAX_LENGTH, storable_in_postgres
 from service.domain.people import InboxPageQuery, MembersPageQuery
 from service.domain.search import CURSOR_PATTERN, SearchWords
+from service.domain.webhooks import AttemptsPageQuery, WebhooksPageQuery
 
 # Query parameters. Bounds come from the settings, so the models are built once per app.
 CHATS_PAGE_MAX = 100
@@ -214,6 +215,8 @@ class QueryModels:
     search: type[SearchQuery] = SearchQuery
     members_page: type[MembersPageQuery] = MembersPageQuery
     inbox_page: type[InboxPageQuery] = InboxPageQuery
+    webhooks_page: type[WebhooksPageQuery] = WebhooksPageQuery
+    attempts_page: type[AttemptsPageQuery] = AttemptsPageQuery
 
 
 def query_models(*, default_messages: int, max_messages: int) -> QueryModels:

@@ -5,7 +5,7 @@ import itertools
 from collections.abc import Iterator
 
 import asyncpg
-from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily, Metric
 
 # Methods outside this set are counted as "other": the method is the client's to choose, and
@@ -70,9 +70,40 @@ class RequestSamples:
         yield latency
 
 
+class WebhookMetrics:
+    """Deliveries by outcome, how long attempts take, and how far each webhook is behind."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.deliveries = Counter(
+            "chat_api_webhook_deliveries",
+            "Webhook attempts by outcome: delivered, retrying (failed, tried again later) or "
+            "failed (the last attempt failed).",
+            labelnames=["outcome"],
+            registry=registry,
+        )
+        self.attempt_seconds = Histogram(
+            "chat_api_webhook_attempt_duration_seconds",
+            "How long webhook attempts took, to a status or an error.",
+            buckets=LATENCY_BUCKETS,
+            registry=registry,
+        )
+        self.oldest_pending = Gauge(
+            "chat_api_webhook_oldest_pending_seconds",
+            "Per webhook: the age of its oldest undelivered event (0 when none waits).",
+            labelnames=["webhook_id"],
+            registry=registry,
+        )
+
+    def show_backlog(self, oldest: dict[int, float | None]) -> None:
+        self.oldest_pending.clear()
+        for webhook_id, seconds in oldest.items():
+            self.oldest_pending.labels(str(webhook_id)).set(seconds or 0.0)
+
+
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        self.webhooks = WebhookMetrics(self.registry)
         self._requests = RequestSamples()
         self.registry.register(self._requests)
         self.database_errors = Counter(

@@ -19,6 +19,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from service.api.appkeys import AUTHENTICATOR, DATA
 from service.auth.keys import SCOPES, ApiKeys
+from service.domain.webhooks import WebhookCreate
+from service.webhooks.signing import new_secret
 from tests.support.api import (
     AUDIENCE,
     BODIES,
@@ -89,7 +91,12 @@ async def call(
         await setup.app[DATA].databases.write(
             lambda db: TEST_QUERIES.set_message_author(db, message["id"], owner)
         )
-    path = op.path.format(chat_id=chat["id"], message_id=message["id"], user_id=OTHER_MEMBER)
+    webhook = await setup.app[DATA].webhooks.create(
+        WebhookCreate.model_validate(BODIES["create_webhook"]), secret=new_secret()
+    )
+    path = op.path.format(
+        chat_id=chat["id"], message_id=message["id"], user_id=OTHER_MEMBER, webhook_id=webhook.id
+    )
     headers = make_headers()
     if op.id in ("follow_chat_socket", "follow_my_socket"):
         try:

@@ -103,6 +103,8 @@ OWNERS = {
     "members",
     "users",
     "inbox",
+    "webhooks",
+    "deliveries",
 }  # data/<folder>.py; rest: db/
 
 

@@ -31,6 +31,9 @@ BODIES: dict[str, Any] = {
     "rename_chat": {"title": "renamed"},
     "put_member": {"role": "member"},
     "update_me": {"display_name": "Someone"},
+    # A public address written as one: no DNS, and WEBHOOK_ALLOW_PRIVATE is off by default.
+    "create_webhook": {"url": "https://93.184.216.34/hook", "events": ["*"]},
+    "update_webhook": {"description": "indexer"},
 }
 PARAMS: dict[str, dict[str, str]] = {"search_messages": {"q": "t"}}
 

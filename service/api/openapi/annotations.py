@@ -112,6 +112,11 @@ TAGS = [
         "other users' public fields.",
     },
     {
+        "name": "webhooks",
+        "description": "Signed, retried, ordered deliveries of every chat change to an HTTP "
+        "endpoint of yours (Standard Webhooks): register, rotate secrets, see attempts, ping.",
+    },
+    {
         "name": "health",
         "description": "Liveness and readiness probes, the version, and Prometheus metrics.",
     },

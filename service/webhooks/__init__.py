@@ -1,0 +1,1 @@
+"""Webhooks: signing, where deliveries may go, the retry schedule, and the delivering worker."""

@@ -1,0 +1,150 @@
+"""The delivering worker of one process: queues the event log's new events for the webhooks,
+claims due deliveries (FOR UPDATE SKIP LOCKED, so processes never take the same one), sends
+them concurrently, and records each attempt. Nothing on a request's path waits for it."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from aiohttp.abc import AbstractResolver
+
+from service.data.layer import DataLayer
+from service.domain.deliveries import AttemptOutcome, ClaimedDelivery
+from service.domain.errors import DomainError
+from service.settings import Settings
+from service.telemetry.metrics import WebhookMetrics
+from service.webhooks.schedule import retry_in
+from service.webhooks.sender import Sender
+
+logger = logging.getLogger("chat_api.webhooks")
+
+# How often the log and the queue are looked at when there was nothing to do: a delivery
+# starts at most this long after its event commits.
+POLL_SECONDS = 0.05
+# After the database failed to answer: wait this long before trying again.
+RETRY_SECONDS = 1.0
+# A claim outlives the attempt's time limit by this much: the margin to record the outcome.
+LEASE_MARGIN_SECONDS = 5.0
+# A stopping process lets attempts under way finish (and be recorded) for this long.
+STOP_SECONDS = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """The WEBHOOK_* settings the worker needs."""
+
+    concurrency: int
+    lease_seconds: float
+    retry_scale: float
+    disable_after: float
+
+    @classmethod
+    def of(cls, settings: Settings) -> "Schedule":
+        return cls(
+            concurrency=settings.webhook_concurrency,
+            lease_seconds=settings.webhook_timeout + LEASE_MARGIN_SECONDS,
+            retry_scale=settings.webhook_retry_scale,
+            disable_after=settings.webhook_disable_after_seconds,
+        )
+
+
+class DeliveryWorker:
+    def __init__(
+        self, data: DataLayer, sender: Sender, schedule: Schedule, metrics: WebhookMetrics
+    ) -> None:
+        self._deliveries = data.deliveries
+        self._sender = sender
+        self._schedule = schedule
+        self._metrics = metrics
+        self._attempts: set[asyncio.Task[None]] = set()
+        # Set when an attempt is recorded: the next event of its chat may be claimed at once.
+        self._recorded = asyncio.Event()
+
+    async def work_forever(self) -> None:
+        while True:
+            try:
+                await self._deliveries.queue_events()
+                free = self._schedule.concurrency - len(self._attempts)
+                claimed = []
+                if free > 0:
+                    claimed = await self._deliveries.claim(
+                        limit=free, lease_seconds=self._schedule.lease_seconds
+                    )
+            except DomainError as exc:  # the database is away: nothing is lost, only late
+                logger.warning("webhook queue not read: %s", exc)
+                await asyncio.sleep(RETRY_SECONDS)
+                continue
+            except Exception:  # a bug must not stop every webhook of this process for good
+                logger.exception("webhook queue not read")
+                await asyncio.sleep(RETRY_SECONDS)
+                continue
+            for delivery in claimed:
+                task = asyncio.create_task(self._attempt(delivery))
+                self._attempts.add(task)
+                task.add_done_callback(self._attempts.discard)
+            if not claimed or len(claimed) < free:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._recorded.wait(), POLL_SECONDS)
+                self._recorded.clear()
+
+    async def finish(self) -> None:
+        """Lets the attempts under way end and be recorded (or, after STOP_SECONDS, cancels
+        them: their leases run out and another process tries them again)."""
+        if self._attempts:
+            _, unfinished = await asyncio.wait(self._attempts, timeout=STOP_SECONDS)
+            for task in unfinished:
+                task.cancel()
+
+    async def _attempt(self, delivery: ClaimedDelivery) -> None:
+        outcome = await self._sender.send(delivery)
+        retry = None
+        if not outcome.delivered:
+            retry = retry_in(delivery.attempt, scale=self._schedule.retry_scale)
+        self._count(outcome, retry)
+        try:
+            disabled = await self._deliveries.record(
+                delivery, outcome, retry_in=retry, disable_after=self._schedule.disable_after
+            )
+        except Exception:  # the lease runs out and the delivery is tried again
+            logger.exception(
+                "webhook attempt %s of %s not recorded", delivery.attempt, delivery.event_id
+            )
+            return
+        finally:
+            self._recorded.set()
+        if disabled:
+            logger.warning(
+                "webhook %s disabled: every attempt has failed for %g s",
+                delivery.webhook_id,
+                self._schedule.disable_after,
+            )
+
+    def _count(self, outcome: AttemptOutcome, retry: float | None) -> None:
+        result = "retrying" if retry is not None else "failed"
+        if outcome.delivered:
+            result = "delivered"
+        self._metrics.deliveries.labels(result).inc()
+        self._metrics.attempt_seconds.observe(outcome.duration_ms / 1000)
+
+
+@contextlib.asynccontextmanager
+async def delivering(
+    settings: Settings, data: DataLayer, resolver: AbstractResolver, metrics: WebhookMetrics
+) -> AsyncIterator[None]:
+    """Runs this process's worker while the app runs (unless WEBHOOK_DELIVER=false)."""
+    if not settings.webhook_deliver:
+        yield
+        return
+    sender = Sender(settings, resolver)
+    worker = DeliveryWorker(data, sender, Schedule.of(settings), metrics)
+    task = asyncio.create_task(worker.work_forever())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await worker.finish()
+        await sender.close()
