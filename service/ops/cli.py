@@ -1,5 +1,5 @@
 """`chat-api` / `python -m service`: serve, migrate, seed, prune-keys, prune-events, check-db,
-local-db, dev, keys."""
+local-db, dev, keys, webhooks."""
 
 import argparse
 import sys
@@ -8,6 +8,7 @@ from pathlib import Path
 
 from service.ops import commands
 from service.ops.keys_cli import add_keys_parser
+from service.ops.webhooks_cli import add_webhooks_parser
 from service.settings import SettingsError, load_settings
 from service.telemetry.logs import configure_logging
 
@@ -60,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     dev.add_argument("--data-dir", type=Path, default=Path(".data/postgres"))
     dev.set_defaults(run=commands.dev, needs_settings=False)
     add_keys_parser(subcommands)
+    add_webhooks_parser(subcommands)
     return parser
 
 

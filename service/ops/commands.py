@@ -77,18 +77,27 @@ def prune_keys_command(settings: Settings, args: argparse.Namespace) -> int:
 PRUNE_BATCH = 10_000  # rows per statement: each commits on its own, no long lock
 
 
-async def _prune_events(settings: Settings) -> int:
-    removed, hours = 0, settings.event_log_retention_hours
+async def _prune_events(settings: Settings) -> tuple[int, int]:
+    """The log's old events, and the webhooks' finished deliveries as old (with their
+    attempts): both kept EVENT_LOG_RETENTION_HOURS."""
+    removed, delivered, hours = 0, 0, settings.event_log_retention_hours
     async with command_data(settings) as data:
         while batch := await data.events.prune_events(older_than_hours=hours, batch=PRUNE_BATCH):
             removed += batch
-    return removed
+        while batch := await data.deliveries.prune(hours=hours, batch=PRUNE_BATCH):
+            delivered += batch
+    return removed, delivered
 
 
 def prune_events_command(settings: Settings, args: argparse.Namespace) -> int:
-    removed = asyncio.run(_prune_events(settings))
+    removed, delivered = asyncio.run(_prune_events(settings))
     hours = settings.event_log_retention_hours
-    logger.info("removed %d event(s) older than %d hours", removed, hours)
+    logger.info(
+        "removed %d event(s) and %d finished webhook deliveries older than %d hours",
+        removed,
+        delivered,
+        hours,
+    )
     return 0
 
 

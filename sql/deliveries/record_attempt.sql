@@ -14,9 +14,17 @@
 -- returns: disabled (whether this attempt disabled the webhook)
 WITH attempt AS (
     INSERT INTO webhook_attempts (
-        delivery_id, webhook_id, attempt, status_code, error, duration_ms
+        delivery_id, webhook_id, attempt, status_code, error, duration_ms, attempted_at
     )
-    SELECT d.id, d.webhook_id, $2::integer, $3::integer, $4::text, $5::double precision
+    SELECT
+        d.id,
+        d.webhook_id,
+        $2::integer AS attempt,
+        $3::integer AS status_code,
+        $4::text AS error,
+        $5::double precision AS duration_ms,
+        -- When the attempt started: it is recorded as it ends.
+        now() - make_interval(secs => $5::double precision / 1000) AS attempted_at
     FROM webhook_deliveries AS d
     WHERE d.id = $1::bigint
     RETURNING webhook_id
