@@ -1,7 +1,7 @@
 """Webhooks as integrators send and see them: the endpoint, its event types, its attempts."""
 
 from datetime import datetime
-from typing import Annotated, Literal, Self
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -9,7 +9,6 @@ from pydantic import (
     ConfigDict,
     Field,
     RootModel,
-    model_validator,
 )
 from yarl import URL
 
@@ -56,7 +55,12 @@ def _web_url(value: str) -> str:
 
 WebhookUrl = Annotated[
     str,
-    Field(min_length=1, max_length=URL_MAX_LENGTH, examples=["https://bots.example.com/chat"]),
+    Field(
+        min_length=1,
+        max_length=URL_MAX_LENGTH,
+        pattern="^https?://",
+        examples=["https://bots.example.com/chat"],
+    ),
     AfterValidator(storable_in_postgres),
     AfterValidator(_web_url),
 ]
@@ -96,7 +100,8 @@ class WebhookCreate(BaseModel):
 
 
 class WebhookUpdate(BaseModel):
-    """Body of `PATCH /webhooks/{webhook_id}`: the fields to change. `enabled: true` enables a
+    """Body of `PATCH /webhooks/{webhook_id}`: the fields to change; one absent or null stays
+    as it is, but for `chat_id`, which null widens to every chat. `enabled: true` enables a
     disabled webhook again (it goes on from where it stopped)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -106,15 +111,6 @@ class WebhookUpdate(BaseModel):
     chat_id: ChatScope = None
     description: Description | None = None
     enabled: bool | None = None
-
-    @model_validator(mode="after")
-    def _names_something(self) -> Self:
-        if not self.model_fields_set:
-            raise ValueError("name at least one field to change")
-        for name in ("url", "events", "description", "enabled"):
-            if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"{name} must not be null")
-        return self
 
 
 class WebhookPublic(BaseModel):

@@ -4,6 +4,7 @@ multicast or reserved ones, IPv4 written as IPv6 included. Names are checked aft
 creation and by the resolver every connection goes through (so a name that later points
 inside is refused too)."""
 
+import asyncio
 import ipaddress
 import socket
 
@@ -11,6 +12,9 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
 from service.domain.webhooks import UrlNotAllowed
+
+# A resolver that does not answer in this long does not hold up a request any longer.
+RESOLVE_SECONDS = 5.0
 
 
 class AddressRefused(Exception):
@@ -77,10 +81,11 @@ async def check_destination(
     if reason is None and not allow_private and literal_address(host) is None:
         guarded = GuardedResolver(resolver, allow_private=False)
         try:
-            await guarded.resolve(host, URL(url).port or 0, socket.AF_UNSPEC)
+            async with asyncio.timeout(RESOLVE_SECONDS):
+                await guarded.resolve(host, URL(url).port or 0, socket.AF_UNSPEC)
         except AddressRefused as refused:
             reason = str(refused)
-        except OSError:
+        except (OSError, TimeoutError):
             reason = f"refused: {host} does not resolve"
     if reason is not None:
         raise UrlNotAllowed(f"url {reason}")

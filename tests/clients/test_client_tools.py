@@ -84,6 +84,7 @@ def test_a_generated_client_drives_every_operation(
     # An answer the document does not declare raises instead of parsing as None.
     with client_package.Client(base_url=base, raise_on_unexpected_status=True) as client:
         _drive_every_operation(client, models)
+        _drive_the_webhook_operations(client, models)
 
 
 def _drive_every_operation(client: Any, models: Any) -> None:
@@ -195,6 +196,44 @@ def _drive_every_operation(client: Any, models: Any) -> None:
     assert isinstance(_operation("health", "get_version").sync(client=client), models.VersionInfo)
     metrics = _operation("health", "get_metrics").sync_detailed(client=client)
     assert b"chat_api_http_requests_total" in metrics.content
+
+
+def _drive_the_webhook_operations(client: Any, models: Any) -> None:
+    # A public address written as one: accepted without DNS (its deliveries go nowhere here).
+    body = models.WebhookCreate.from_dict({"url": "https://93.184.216.34/hook", "events": ["*"]})
+    created = _operation("webhooks", "create_webhook").sync_detailed(client=client, body=body)
+    assert created.status_code == 201
+    assert isinstance(created.parsed, models.WebhookWithSecret)
+    assert created.parsed.secret.startswith("whsec_")
+    webhook_id = created.parsed.id
+    listed = _operation("webhooks", "list_webhooks").sync(client=client)
+    assert [hook.id for hook in listed] == [webhook_id]
+    changed = _operation("webhooks", "update_webhook").sync(
+        webhook_id, client=client, body=models.WebhookUpdate.from_dict({"events": ["message"]})
+    )
+    assert isinstance(changed, models.Webhook)
+    assert changed.events == ["message"]
+    rotated = _operation("webhooks", "rotate_webhook_secret").sync(webhook_id, client=client)
+    assert rotated.secret != created.parsed.secret
+    ping = _operation("webhooks", "test_webhook").sync_detailed(webhook_id, client=client)
+    assert ping.status_code == 202
+    assert ping.parsed.event_id.startswith("ping_")
+    attempts = _operation("webhooks", "list_webhook_deliveries").sync(webhook_id, client=client)
+    assert isinstance(attempts, list)
+    got = _operation("webhooks", "get_webhook").sync(webhook_id, client=client)
+    assert isinstance(got, models.Webhook)
+    assert got.previous_secret_until is not None
+    refused = _operation("webhooks", "create_webhook").sync(
+        client=client,
+        body=models.WebhookCreate.from_dict({"url": "https://127.0.0.1/", "events": ["*"]}),
+    )
+    assert isinstance(refused, models.ValidationErrorBody)
+    assert refused.detail[0].type_ == "url_not_allowed"
+    deleted = _operation("webhooks", "delete_webhook").sync_detailed(webhook_id, client=client)
+    assert deleted.status_code == 204
+    gone = _operation("webhooks", "get_webhook").sync(webhook_id, client=client)
+    assert isinstance(gone, models.ErrorBody)
+    assert gone.code == "webhook_not_found"
 
 
 def test_a_generated_client_drives_the_people_operations(
