@@ -2,6 +2,7 @@
 path, the median of runs, and the CPU a process tree spent."""
 
 import json
+import math
 import os
 import socket
 import statistics
@@ -151,3 +152,10 @@ def median(measurements: list[Measurement]) -> Measurement:
         if any(m.cpu_us is not None for m in measurements)
         else None,
     )
+
+
+def p99(values: list[float]) -> float:
+    """The 99th percentile (the value itself for one, infinity for none)."""
+    if len(values) < 2:
+        return values[0] if values else math.inf
+    return statistics.quantiles(values, n=100, method="inclusive")[98]

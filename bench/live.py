@@ -23,6 +23,7 @@ from bench.harness import (
     Target,
     free_port,
     median,
+    p99,
     run_wrk,
 )
 from bench.live_clients import connect_p50, time_frames
@@ -153,8 +154,8 @@ def measure_live(database_url: str, config: Config, data: Dataset, wrk: str) -> 
                             bus,
                             rate,
                             statistics.median(timed.posts_ms or [math.inf]),
-                            _p99(timed.posts_ms),
-                            _p99(timed.typing_ms),
+                            p99(timed.posts_ms),
+                            p99(timed.typing_ms),
                             timed.refused,
                         )
                     )
@@ -175,12 +176,6 @@ def measure_live(database_url: str, config: Config, data: Dataset, wrk: str) -> 
         connect_one_p50_ms=one_ms,
         latencies=latencies,
     )
-
-
-def _p99(values: list[float]) -> float:
-    if len(values) < 2:
-        return values[0] if values else math.inf
-    return statistics.quantiles(values, n=100, method="inclusive")[98]
 
 
 def live_targets(live: LiveFigures) -> list[tuple[str, str, bool]]:

@@ -21,6 +21,7 @@ from bench.harness import Load, Target, free_port, median, run_wrk, server_env, 
 from bench.live import measure_live
 from bench.people import measure_people
 from bench.tools import require, run_pgbench
+from bench.webhooks import measure_webhooks
 from service.db.migrations import apply_migrations
 
 
@@ -135,6 +136,9 @@ def measure(config: Config, workers: list[int]) -> dict[str, Any]:
         print(f"bench: people: {people}", flush=True)
         live = measure_live(database_url, config, data, wrk)
         print(f"bench: live: {live}", flush=True)
+        settle(database_url)
+        webhooks = measure_webhooks(database_url, config, data, wrk)
+        print(f"bench: webhooks: {webhooks}", flush=True)
         bare_port = free_port()
         bare = command(BARE, config.workers, bare_port)
         with serving(bare, server_env(database_url, bare_port), bare_port):
@@ -168,5 +172,6 @@ def measure(config: Config, workers: list[int]) -> dict[str, Any]:
         "big": big,
         "people": people,
         "live": live,
+        "webhooks": webhooks,
         "peak_worker_rss_mb": rss.peak_mb,
     }

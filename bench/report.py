@@ -9,6 +9,7 @@ from bench.harness import ROOT, WRK_THREADS
 from bench.live import live_targets
 from bench.people import people_targets
 from bench.scaling import contest_table, contest_targets, scaling_table
+from bench.webhooks import webhook_targets
 
 PERFORMANCE_PAGE = ROOT / "docs" / "performance.md"
 
@@ -35,6 +36,7 @@ def targets(report: dict[str, Any]) -> list[tuple[str, str, bool]]:
         *big_targets(report["big"]),
         *people_targets(report["people"]),
         *live_targets(report["live"]),
+        *webhook_targets(report["webhooks"]),
     ]  # fmt: skip
 
 

@@ -2,14 +2,18 @@
 -- queued for each, and every attempt to deliver it (docs/webhooks.md).
 --
 -- A webhook reads the log like a user feed does (migration 0016): `cursor` is a snapshot, and
--- queuing takes the events whose transaction was not visible in it and is now, so nothing is
--- skipped or queued twice whatever the commit order. The queuing process holds the webhook's
--- row (FOR UPDATE SKIP LOCKED), so one process at a time moves a cursor.
+-- queuing takes the events whose transaction was not visible in it and is in `cursor_target`
+-- (the snapshot of the first read of a round), a bounded page at a time after `cursor_after`,
+-- so nothing is skipped or queued twice whatever the commit order, and a long outage is
+-- caught up in pages. The queuing process holds the webhook's row (FOR UPDATE SKIP LOCKED).
 --
--- A delivery is claimed by moving next_attempt_at past its attempt's time limit (a lease),
--- in a statement that takes it FOR UPDATE SKIP LOCKED: a process killed mid-attempt leaves a
--- delivery that falls due again when the lease runs out. Per webhook and chat, only the
--- oldest pending delivery is ever claimed: the chat's order holds.
+-- Deliveries wait in lanes, one per webhook and chat: a lane is due when its oldest pending
+-- delivery may be attempted, and only that one is. A lane is claimed FOR UPDATE SKIP LOCKED
+-- by moving next_attempt_at past the attempt's time limit (a lease): a process killed
+-- mid-attempt leaves a lane that falls due again when the lease runs out. `pending` counts
+-- the lane's pending deliveries (kept, not counted): finishing the last one idles the lane
+-- in the same row update that the queuing of a new one would wait on, so a lane is never
+-- idle with work in it, and claiming costs the due lanes, not the backlog.
 --
 -- New tables only.
 -- depends: 0017_redis_bus
@@ -34,6 +38,8 @@ CREATE TABLE webhooks (
     -- Since when every attempt has failed (NULL after any success).
     failing_since         timestamptz,
     cursor                pg_snapshot NOT NULL DEFAULT pg_current_snapshot(),
+    cursor_target         pg_snapshot,
+    cursor_after          bigint      NOT NULL DEFAULT 0,
     cursor_moved_at       timestamptz NOT NULL DEFAULT now(),
     created_at            timestamptz NOT NULL DEFAULT now(),
     updated_at            timestamptz NOT NULL DEFAULT now()
@@ -45,8 +51,8 @@ COMMENT ON TABLE webhooks IS
 CREATE TABLE webhook_deliveries (
     id              bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     webhook_id      bigint      NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
-    -- NULL for a ping: it waits on no chat.
-    chat_id         bigint,
+    -- 0 for a ping: it waits on no chat.
+    chat_id         bigint      NOT NULL,
     -- webhook-id: the same on every attempt (evt_<log position>, or ping_<delivery id>).
     event_id        text        NOT NULL,
     event           text        NOT NULL,
@@ -60,11 +66,7 @@ CREATE TABLE webhook_deliveries (
     CONSTRAINT webhook_deliveries_state CHECK (state IN ('pending', 'delivered', 'failed'))
 );
 
--- What falls due, and the head of each webhook's chat queue: pending rows only, so the
--- indexes stay as small as the backlog.
--- squawk-ignore require-concurrent-index-creation
-CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (next_attempt_at)
-WHERE state = 'pending';
+-- The head of each lane: pending rows only, so the index stays as small as the backlog.
 -- squawk-ignore require-concurrent-index-creation
 CREATE INDEX webhook_deliveries_queue_idx ON webhook_deliveries (webhook_id, chat_id, id)
 WHERE state = 'pending';
@@ -72,6 +74,19 @@ WHERE state = 'pending';
 CREATE INDEX webhook_deliveries_webhook_idx ON webhook_deliveries (webhook_id, id);
 -- squawk-ignore require-concurrent-index-creation
 CREATE INDEX webhook_deliveries_created_at_idx ON webhook_deliveries USING brin (created_at);
+
+CREATE TABLE webhook_lanes (
+    webhook_id      bigint      NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
+    chat_id         bigint      NOT NULL,
+    pending         integer     NOT NULL DEFAULT 0,
+    -- When the oldest pending delivery may be attempted (a lease while one is under way).
+    next_attempt_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (webhook_id, chat_id),
+    CONSTRAINT webhook_lanes_pending CHECK (pending >= 0)
+);
+
+-- squawk-ignore require-concurrent-index-creation
+CREATE INDEX webhook_lanes_due_idx ON webhook_lanes (next_attempt_at) WHERE pending > 0;
 
 CREATE TABLE webhook_attempts (
     id           bigint           GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -105,6 +105,8 @@ class WebhookQueries(QueryFolder, folder="webhooks"):
     get_webhook: Query
     list_attempts: Query
     list_webhooks: Query
+    lock_webhook: Query
+    lock_webhook_lanes: Query
     queue_ping: Query
     retry_failed: Query
     rotate_secret: Query
@@ -113,10 +115,12 @@ class WebhookQueries(QueryFolder, folder="webhooks"):
 
 class DeliveryQueries(QueryFolder, folder="deliveries"):
     claim_deliveries: Query
+    lock_lanes: Query
     lock_webhooks: Query
     prune_deliveries: Query
     queue_events: Query
-    record_attempt: Query
+    record_attempts: Query
+    update_streak: Query
     webhook_backlog: Query
 
 

@@ -3,6 +3,8 @@ disable. Always on the primary: a webhook just created or rotated must be what G
 
 from typing import Any
 
+import asyncpg
+
 from service.data.base import DataModule, can_exist
 from service.data.sql import Queries
 from service.db.databases import Databases
@@ -18,6 +20,7 @@ from service.domain.webhooks import (
     WebhookWithSecret,
 )
 
+DELETE_TRIES = 3
 # How long a rotated-out secret keeps signing beside the new one.
 ROTATION_OVERLAP_HOURS = 24
 
@@ -60,7 +63,28 @@ class Webhooks(DataModule):
         return WebhookPublic.model_validate(dict(row))
 
     async def delete(self, webhook_id: int) -> None:
-        await self._existing(self._sql.delete_webhook, webhook_id)
+        """With its queue (ON DELETE CASCADE), once its row and then its lanes are locked in
+        the workers' order (see lock_webhook.sql). Should PostgreSQL still cancel it to end
+        a deadlock, it is made again."""
+        if not can_exist(webhook_id):
+            raise WebhookNotFound(webhook_id)
+
+        async def delete(db: asyncpg.Connection) -> bool:
+            async with db.transaction():
+                if await self._sql.lock_webhook(db, webhook_id) is None:
+                    return False
+                await self._sql.lock_webhook_lanes(db, webhook_id)
+                return await self._sql.delete_webhook(db, webhook_id) is not None
+
+        for tries_left in reversed(range(DELETE_TRIES)):
+            try:
+                deleted = await self.databases.write(delete)
+                break
+            except asyncpg.DeadlockDetectedError:
+                if not tries_left:
+                    raise
+        if not deleted:
+            raise WebhookNotFound(webhook_id)
 
     async def rotate_secret(self, webhook_id: int, *, secret: str) -> WebhookWithSecret:
         row = await self._existing(

@@ -32,6 +32,16 @@ class AttemptOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class Attempted:
+    """An attempt to record: the delivery, what came of it, and when the next one is due
+    (seconds; None: no retry left, or none needed)."""
+
+    delivery: ClaimedDelivery
+    outcome: AttemptOutcome
+    retry_in: float | None
+
+
+@dataclass(frozen=True, slots=True)
 class Backlog:
     """One webhook's queue, for metrics and `chat-api webhooks list`."""
 

@@ -8,10 +8,11 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+import asyncpg
 from aiohttp.abc import AbstractResolver
 
 from service.data.layer import DataLayer
-from service.domain.deliveries import AttemptOutcome, ClaimedDelivery
+from service.domain.deliveries import Attempted, AttemptOutcome, ClaimedDelivery
 from service.domain.errors import DomainError
 from service.settings import Settings
 from service.telemetry.metrics import WebhookMetrics
@@ -23,6 +24,9 @@ logger = logging.getLogger("chat_api.webhooks")
 # How often the log and the queue are looked at when there was nothing to do: a delivery
 # starts at most this long after its event commits.
 POLL_SECONDS = 0.05
+# The most events queued per webhook in one statement: a backlog after an outage is caught up
+# in pages, each well inside the statement timeout.
+QUEUE_PAGE = 1000
 # After the database failed to answer: wait this long before trying again.
 RETRY_SECONDS = 1.0
 # A claim outlives the attempt's time limit by this much: the margin to record the outcome.
@@ -59,13 +63,16 @@ class DeliveryWorker:
         self._schedule = schedule
         self._metrics = metrics
         self._attempts: set[asyncio.Task[None]] = set()
-        # Set when an attempt is recorded: the next event of its chat may be claimed at once.
+        # Attempts made and not yet recorded: recorded together, one statement a batch.
+        self._unrecorded: list[Attempted] = []
+        self._made = asyncio.Event()
+        # Set when attempts are recorded: the next events of their chats may be claimed.
         self._recorded = asyncio.Event()
 
     async def work_forever(self) -> None:
         while True:
             try:
-                await self._deliveries.queue_events()
+                queued = await self._deliveries.queue_events(page=QUEUE_PAGE)
                 free = self._schedule.concurrency - len(self._attempts)
                 claimed = []
                 if free > 0:
@@ -84,10 +91,19 @@ class DeliveryWorker:
                 task = asyncio.create_task(self._attempt(delivery))
                 self._attempts.add(task)
                 task.add_done_callback(self._attempts.discard)
-            if not claimed or len(claimed) < free:
+            # More may be waiting: a full page queued, or as many claimed as there was room for.
+            if queued < QUEUE_PAGE and not 0 < free == len(claimed):
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._recorded.wait(), POLL_SECONDS)
                 self._recorded.clear()
+
+    async def record_forever(self) -> None:
+        """Records the attempts made, a batch at a time: those made while a batch is being
+        recorded form the next one."""
+        while True:
+            await self._made.wait()
+            self._made.clear()
+            await self._record()
 
     async def finish(self) -> None:
         """Lets the attempts under way end and be recorded (or, after STOP_SECONDS, cancels
@@ -96,6 +112,7 @@ class DeliveryWorker:
             _, unfinished = await asyncio.wait(self._attempts, timeout=STOP_SECONDS)
             for task in unfinished:
                 task.cancel()
+        await self._record()
 
     async def _attempt(self, delivery: ClaimedDelivery) -> None:
         outcome = await self._sender.send(delivery)
@@ -103,23 +120,34 @@ class DeliveryWorker:
         if not outcome.delivered:
             retry = retry_in(delivery.attempt, scale=self._schedule.retry_scale)
         self._count(outcome, retry)
+        self._unrecorded.append(Attempted(delivery, outcome, retry))
+        self._made.set()
+
+    async def _record(self) -> None:
+        batch, self._unrecorded = self._unrecorded, []
+        if not batch:
+            return
         try:
-            disabled = await self._deliveries.record(
-                delivery, outcome, retry_in=retry, disable_after=self._schedule.disable_after
-            )
-        except Exception:  # the lease runs out and the delivery is tried again
-            logger.exception(
-                "webhook attempt %s of %s not recorded", delivery.attempt, delivery.event_id
-            )
+            disabled = await self._record_batch(batch)
+        except Exception:  # their leases run out and the deliveries are tried again
+            logger.exception("%d webhook attempts not recorded", len(batch))
             return
         finally:
             self._recorded.set()
-        if disabled:
+        for webhook_id in disabled:
             logger.warning(
                 "webhook %s disabled: every attempt has failed for %g s",
-                delivery.webhook_id,
+                webhook_id,
                 self._schedule.disable_after,
             )
+
+    async def _record_batch(self, batch: list[Attempted]) -> list[int]:
+        """Records a batch; once again when PostgreSQL cancelled it to end a deadlock (with a
+        webhook's deletion, whose cascade takes the same rows in another order)."""
+        try:
+            return await self._deliveries.record(batch, disable_after=self._schedule.disable_after)
+        except asyncpg.DeadlockDetectedError:
+            return await self._deliveries.record(batch, disable_after=self._schedule.disable_after)
 
     def _count(self, outcome: AttemptOutcome, retry: float | None) -> None:
         result = "retrying" if retry is not None else "failed"
@@ -139,12 +167,15 @@ async def delivering(
         return
     sender = Sender(settings, resolver)
     worker = DeliveryWorker(data, sender, Schedule.of(settings), metrics)
-    task = asyncio.create_task(worker.work_forever())
+    tasks = [
+        asyncio.create_task(worker.work_forever()),
+        asyncio.create_task(worker.record_forever()),
+    ]
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         await worker.finish()
         await sender.close()

@@ -157,3 +157,35 @@ async def test_operators_list_disable_and_retry(
             assert _webhooks_command(database_url, "disable", "x").returncode == 2
     finally:
         stop(process)
+
+
+async def test_a_deliver_process_delivers_for_serve_processes_that_do_not(
+    database_url: str, tmp_path: Path, receiver: Receiver
+) -> None:
+    port = free_port()
+    process = start_service(database_url, port, tmp_path, WEBHOOK_DELIVER="false", **ENV)
+    base = f"http://127.0.0.1:{port}"
+    deliverer = None
+    try:
+        async with aiohttp.ClientSession() as http:
+            await _hook(http, base, receiver)
+            chat = (await _post(http, f"{base}/chats", {"title": "t"}))["id"]
+            posted = await _post(http, f"{base}/chats/{chat}/messages", {"text": "x"})
+            await asyncio.sleep(1)
+            assert receiver.deliveries == []  # nobody delivers yet
+            deliverer = subprocess.Popen(
+                [BIN / "chat-api", "webhooks", "deliver"],
+                env={**os.environ, "DATABASE_URL": database_url, **ENV},
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            await receiver.wait_for(lambda: len(receiver.received()) == 1)
+            assert receiver.received()[0].data["id"] == posted["id"]
+            deliverer.send_signal(signal.SIGTERM)
+            _, log = deliverer.communicate(timeout=30)
+            assert deliverer.returncode == 0, log
+            assert "delivering webhooks" in log
+    finally:
+        if deliverer is not None and deliverer.poll() is None:
+            deliverer.kill()
+        stop(process)
