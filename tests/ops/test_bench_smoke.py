@@ -91,6 +91,12 @@ def test_bench_smoke_mode_measures_every_path(tmp_path: Path) -> None:
     assert (live["idle_feeds"], live["connect_chats"]) == (50, 20)
     assert live["idle_kb_per_feed"] > 0
     assert live["connect_many_p50_ms"] > 0
+    hooks = report["webhooks"]
+    for figures in (hooks["posts_hooked"], hooks["posts_alone"]):
+        assert figures["rps"] > 0
+        assert figures["errors"] == 0
+    assert (hooks["rate"], hooks["refused"], hooks["undelivered"]) == (50, 0, 0)
+    assert hooks["p99_ms"] >= hooks["p50_ms"] >= 0
     table = (tmp_path / "latest.md").read_text()
     assert "| open chat (latest 20) |" in table
     assert "messages read ≤ 50 ms" in table
@@ -99,6 +105,7 @@ def test_bench_smoke_mode_measures_every_path(tmp_path: Path) -> None:
     assert "the first inbox page for a user in 20 chats" in table
     assert "posting with every chat followed live" in table
     assert "memory per idle user feed, 50 on one process" in table
+    assert "posting with 3 webhooks on every event" in table
     assert "| 1 | 8 | post message |" in table, "the contest table"
     assert "the peer's req/s (1 worker(s), 8 connections)" in table
     assert "| 1 | open chat (latest 20) |" in (tmp_path / "scaling.md").read_text()
