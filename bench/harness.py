@@ -159,3 +159,20 @@ def p99(values: list[float]) -> float:
     if len(values) < 2:
         return values[0] if values else math.inf
     return statistics.quantiles(values, n=100, method="inclusive")[98]
+
+
+@contextmanager
+def ready_module(module: str, *args: str, failure: str) -> Iterator[None]:
+    """`python -m module args` in a process of its own, once it prints "ready"; stopped after.
+    `failure` is what the bench says when it does not get ready."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", module, *args], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        if process.stdout.readline().strip() != "ready":
+            raise SystemExit(f"bench: {failure}")
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -4,7 +4,6 @@ live clients' process (bench/followers.py), and the service on either event bus.
 import contextlib
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from bench.config import Config
 from bench.contest import SERVICE, command
-from bench.harness import ROOT, free_port, server_env, serving
+from bench.harness import free_port, ready_module, server_env, serving
 from bench.tools import require
 
 
@@ -61,23 +60,11 @@ def redis_server() -> Iterator[str]:
         process.wait(timeout=30)
 
 
-@contextlib.contextmanager
-def followers(base: str, *args: str) -> Iterator[None]:
+def followers(base: str, *args: str) -> contextlib.AbstractContextManager[None]:
     """bench/followers.py with these streams open, in a process of its own."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.followers", base, *args],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
+    return ready_module(
+        "bench.followers", base, *args, failure="the live clients did not all connect"
     )
-    try:
-        assert process.stdout is not None
-        if process.stdout.readline().strip() != "ready":
-            raise SystemExit("bench: the live clients did not all connect")
-        yield
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 class Services:

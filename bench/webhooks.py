@@ -8,8 +8,6 @@ import contextlib
 import json
 import math
 import statistics
-import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -21,13 +19,13 @@ import aiohttp
 from bench.config import Config, Dataset
 from bench.contest import SERVICE, command
 from bench.harness import (
-    ROOT,
     Load,
     Measurement,
     Target,
     free_port,
     median,
     p99,
+    ready_module,
     run_wrk,
     server_env,
     serving,
@@ -62,20 +60,9 @@ def _call(base: str, method: str, path: str, body: Any = None) -> Any:
 
 @contextlib.contextmanager
 def _receiver_process(port: int) -> Iterator[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.receiver", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        if process.stdout.readline().strip() != "ready":
-            raise SystemExit("bench: the webhook receiver did not start")
+    """bench/receiver.py on `port`, in a process of its own: its URL."""
+    with ready_module("bench.receiver", str(port), failure="the webhook receiver did not start"):
         yield f"http://127.0.0.1:{port}/hook"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @contextlib.contextmanager

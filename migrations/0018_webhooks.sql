@@ -59,6 +59,8 @@ CREATE TABLE webhook_deliveries (
     -- The body exactly as sent (and signed), made once when queued.
     body            text        NOT NULL,
     state           text        NOT NULL DEFAULT 'pending',
+    -- At most 8 (the first attempt and 7 retries).
+    -- squawk-ignore prefer-bigint-over-int
     attempts        integer     NOT NULL DEFAULT 0,
     next_attempt_at timestamptz NOT NULL DEFAULT now(),
     created_at      timestamptz NOT NULL DEFAULT now(),
@@ -78,7 +80,7 @@ CREATE INDEX webhook_deliveries_created_at_idx ON webhook_deliveries USING brin 
 CREATE TABLE webhook_lanes (
     webhook_id      bigint      NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
     chat_id         bigint      NOT NULL,
-    pending         integer     NOT NULL DEFAULT 0,
+    pending         bigint      NOT NULL DEFAULT 0,
     -- When the oldest pending delivery may be attempted (a lease while one is under way).
     next_attempt_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (webhook_id, chat_id),
@@ -92,8 +94,11 @@ CREATE TABLE webhook_attempts (
     id           bigint           GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     delivery_id  bigint           NOT NULL REFERENCES webhook_deliveries (id) ON DELETE CASCADE,
     webhook_id   bigint           NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
+    -- At most 8; an HTTP status.
+    -- squawk-ignore prefer-bigint-over-int
     attempt      integer          NOT NULL,
     -- The receiver's status, or what went wrong before one came (never the receiver's body).
+    -- squawk-ignore prefer-bigint-over-int
     status_code  integer,
     error        text,
     duration_ms  double precision NOT NULL,

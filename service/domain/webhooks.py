@@ -1,7 +1,7 @@
 """Webhooks as integrators send and see them: the endpoint, its event types, its attempts."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -15,16 +15,7 @@ from yarl import URL
 from service.domain.errors import InvalidInput, NotFound
 from service.domain.fields import MAX_BIGINT, storable_in_postgres
 
-# The event log's chat-wide events (migration 0016): what a webhook may ask for.
-EVENT_TYPES = (
-    "message",
-    "message_edited",
-    "message_deleted",
-    "chat_renamed",
-    "chat_deleted",
-    "member_joined",
-    "member_left",
-)
+# The event log's chat-wide events (migration 0016): what a webhook may ask for, or "*".
 EventType = Literal[
     "*",
     "message",
@@ -35,6 +26,7 @@ EventType = Literal[
     "member_joined",
     "member_left",
 ]
+EVENT_TYPES = get_args(EventType)[1:]
 URL_MAX_LENGTH = 2048
 DESCRIPTION_MAX_LENGTH = 500
 WEBHOOKS_PAGE_MAX = 100

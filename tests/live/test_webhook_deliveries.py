@@ -6,11 +6,10 @@ rotation; disabling after failing throughout; pings; filters; what is never foll
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
-import pytest
 from aiohttp import web
 
 from service.api.appkeys import WEBHOOK_RESOLVER
@@ -29,14 +28,6 @@ RELAXED = {
     "webhook_retry_scale": SCALE,
     "webhook_timeout": 1.0,
 }
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    receiver = Receiver()
-    await receiver.start()
-    yield receiver
-    await receiver.stop()
 
 
 async def _hook(client: Client, receiver: Receiver, **body: Any) -> dict[str, Any]:

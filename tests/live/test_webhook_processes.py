@@ -7,7 +7,6 @@ import asyncio
 import os
 import signal
 import subprocess
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -27,14 +26,6 @@ ENV = {
     "WEBHOOK_RETRY_SCALE": "0.001",
     "ACCESS_LOG": "false",
 }
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    receiver = Receiver()
-    await receiver.start()
-    yield receiver
-    await receiver.stop()
 
 
 async def _post(http: aiohttp.ClientSession, url: str, body: Any) -> dict[str, Any]:
