@@ -19,19 +19,19 @@ class Deliveries(DataModule):
         super().__init__(databases, queries)
         self._sql = queries.deliveries
 
-    async def queue_events(self, *, page: int) -> int:
+    async def queue_events(self, *, page: int) -> tuple[int, int]:
         """Queues the log's new events (up to `page` per webhook) for every webhook no other
-        process is queuing for; how many deliveries that made. Two statements in one
-        transaction: the second one's snapshot is taken after the first one's row locks (see
-        lock_webhooks.sql)."""
+        process is queuing for: how many webhooks that was, and how many deliveries it made.
+        Two statements in one transaction: the second one's snapshot is taken after the
+        first one's row locks (see lock_webhooks.sql)."""
 
-        async def queue(db: asyncpg.Connection) -> int:
+        async def queue(db: asyncpg.Connection) -> tuple[int, int]:
             async with db.transaction():
                 rows = await self._sql.lock_webhooks(db)
                 if not rows:
-                    return 0
+                    return 0, 0
                 webhook_ids = [row["id"] for row in rows]
-                return int(await self._sql.queue_events(db, webhook_ids, page))
+                return len(rows), int(await self._sql.queue_events(db, webhook_ids, page))
 
         return await self.databases.write(queue, ASYNC_COMMIT)
 

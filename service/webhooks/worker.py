@@ -24,6 +24,9 @@ logger = logging.getLogger("chat_api.webhooks")
 # How often the log and the queue are looked at when there was nothing to do: a delivery
 # starts at most this long after its event commits.
 POLL_SECONDS = 0.05
+# With no enabled webhook (none this process could take): a look a second. A webhook made
+# meanwhile loses nothing (its cursor starts at its creation); its first events wait for it.
+IDLE_POLL_SECONDS = 1.0
 # The most events queued per webhook in one statement: a backlog after an outage is caught up
 # in pages, each well inside the statement timeout.
 QUEUE_PAGE = 1000
@@ -72,7 +75,7 @@ class DeliveryWorker:
     async def work_forever(self) -> None:
         while True:
             try:
-                queued = await self._deliveries.queue_events(page=QUEUE_PAGE)
+                webhooks, queued = await self._deliveries.queue_events(page=QUEUE_PAGE)
                 free = self._schedule.concurrency - len(self._attempts)
                 claimed = []
                 if free > 0:
@@ -93,8 +96,11 @@ class DeliveryWorker:
                 task.add_done_callback(self._attempts.discard)
             # More may be waiting: a full page queued, or as many claimed as there was room for.
             if queued < QUEUE_PAGE and not 0 < free == len(claimed):
+                idle = not webhooks and not claimed and not self._attempts
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._recorded.wait(), POLL_SECONDS)
+                    await asyncio.wait_for(
+                        self._recorded.wait(), IDLE_POLL_SECONDS if idle else POLL_SECONDS
+                    )
                 self._recorded.clear()
 
     async def record_forever(self) -> None:
