@@ -5,7 +5,12 @@ from aiohttp import web
 from service.api.appkeys import BUS, DATA, QUERY_MODELS
 from service.api.http.authn import viewer
 from service.api.http.parsing import RequestValidationError, path_int, read_body, read_query
-from service.api.http.responses import conditional_json_response, json_response, next_page_link
+from service.api.http.responses import (
+    conditional_json_response,
+    json_response,
+    next_page_link,
+    page_links,
+)
 from service.api.openapi.annotations import (
     ETAG_HEADER,
     IF_NONE_MATCH,
@@ -18,7 +23,7 @@ from service.api.openapi.annotations import (
     path_id,
 )
 from service.api.search import search_page
-from service.domain.messages import MessageList, ReadMarked, ReadMarker, UnreadMarker
+from service.domain.messages import Anchor, MessageList, ReadMarked, ReadMarker, UnreadMarker
 from service.domain.params import MessagesPage
 from service.domain.problems import ValidationIssue
 
@@ -32,7 +37,10 @@ READ_ACCESS = " Others get 403 `not_a_member` for a public chat and 404 for a pr
     description="Keyset paging with `before_id` (older) and `after_id` (newer), or `skip`; a "
     "full page carries a `Link` header to the next one. With `q`, the chat's messages that "
     "match it, as `GET /messages?q=` describes (each item also has `rank` and `snippet`; "
-    "paging by `cursor`, not by `skip`, `before_id` or `after_id`).",
+    "paging by `cursor`, not by `skip`, `before_id` or `after_id`). Jumping to a message "
+    "(a search hit, a notification): `around_id`, `around=first_unread` or `at`, one of them "
+    "and none of the others; a message that is not one of the chat's is a 404 "
+    "`message_not_found`.",
     parameters=[path_id("chat_id", "Id of the chat."), IF_NONE_MATCH],
     query="messages_page",
     responses={
@@ -53,6 +61,8 @@ async def list_messages(request: web.Request) -> web.Response:
         return await search_page(
             request, q=page.q, cursor=page.cursor, limit=page.limit, in_chat=chat_id
         )
+    if page.jump is not None:
+        return await _jump(request, chat_id, page)
     messages = await request.app[DATA].messages.list_messages(
         chat_id=chat_id,
         skip=page.skip,
@@ -71,6 +81,40 @@ async def list_messages(request: web.Request) -> web.Response:
         else:
             link = next_page_link(request, before_id=messages.root[-1].id)
     return conditional_json_response(request, messages, headers=link)
+
+
+async def _jump(request: web.Request, chat_id: int, page: MessagesPage) -> web.Response:
+    """The page around an anchor: up to limit/2 messages each side of around_id (or of the
+    first unread message), or from the first message at a time on. Links page outward."""
+    messages, caller = request.app[DATA].messages, viewer(request)
+    if page.at is not None:
+        # One older message more than shown: whether a `next` link has anything to give.
+        anchor, older, newer = Anchor(at=page.at), 1, page.limit - 1
+    else:
+        anchor = Anchor(message_id=page.around_id, first_unread=page.around is not None)
+        older = newer = page.limit // 2
+    around = await messages.messages_around(
+        chat_id=chat_id, anchor=anchor, older=older, newer=newer, viewer=caller
+    )
+    if around is None and page.at is not None:
+        return conditional_json_response(request, MessageList([]))
+    if around is None:  # nothing unread: the latest page
+        latest = await messages.list_messages(
+            chat_id=chat_id, skip=0, limit=page.limit, viewer=caller
+        )
+        link = {}
+        if len(latest.root) == page.limit:
+            link = next_page_link(request, before_id=latest.root[-1].id)
+        return conditional_json_response(request, latest, headers=link)
+    shown = around.messages.root
+    if page.at is not None and around.older:
+        shown = shown[:-1]
+    rels: dict[str, dict[str, int | str]] = {}
+    if newer and around.newer == newer:
+        rels["prev"] = {"after_id": shown[0].id}
+    if older and around.older == older:
+        rels["next"] = {"before_id": shown[-1].id}
+    return conditional_json_response(request, MessageList(shown), headers=page_links(request, rels))
 
 
 def _search_alone(page: MessagesPage) -> None:

@@ -18,7 +18,7 @@ from service.domain.errors import (
     MessageNotFound,
     ReplyNotInChat,
 )
-from service.domain.messages import MessageList, MessagePublic
+from service.domain.messages import Anchor, Around, MessageList, MessagePublic
 from service.domain.people import ChatAccess, Viewer
 from service.domain.search import SearchHit
 
@@ -151,6 +151,37 @@ class Messages(DataModule):
             if anchor is not None and not row[f"{name}_found"]:
                 raise AnchorNotFound(anchor, chat_id)
         return MessageList.model_validate_json(row["messages"])
+
+    async def messages_around(
+        self,
+        *,
+        chat_id: int,
+        anchor: Anchor,
+        older: int,
+        newer: int,
+        viewer: Viewer,
+    ) -> Around | None:
+        """The anchor message with up to `older` and `newer` messages around it, newest first;
+        None when there is no such anchor (but for around_id, which is AnchorNotFound)."""
+        require_chat_id(chat_id)
+        row = await self._read(
+            self._sql.list_messages_around,
+            chat_id,
+            anchor.message_id,
+            anchor.first_unread,
+            anchor.at,
+            older,
+            newer,
+            *viewer.args,
+        )
+        if row is None:
+            raise ChatNotFound(chat_id)
+        if not row["anchor_found"]:
+            if anchor.message_id is not None:
+                raise AnchorNotFound(anchor.message_id, chat_id)
+            return None
+        messages = MessageList.model_validate_json(row["messages"])
+        return Around(messages=messages, older=row["older"], newer=row["newer"])
 
     async def get_message(self, *, message_id: int, viewer: Viewer) -> MessagePublic:
         """The message; one in a chat the viewer may not see is not found."""

@@ -37,6 +37,7 @@ class MessageQueries(QueryFolder, folder="messages"):
     get_message_owner: Query
     list_messages: Query
     list_messages_after: Query
+    list_messages_around: Query
     list_messages_before: Query
     list_messages_between: Query
     prune_idempotency_keys: Query

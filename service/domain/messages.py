@@ -1,5 +1,6 @@
 """Messages as clients send and see them: posts (one or in bulk), edits, read markers."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
@@ -102,3 +103,21 @@ class ReadMarked(BaseModel):
 
 class MessageList(RootModel[list[MessagePublic]]):
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """Where a jump lands: a message, the viewer's first unread one, or a time."""
+
+    message_id: int | None = None
+    first_unread: bool = False
+    at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Around:
+    """A page around an anchor: how many older and newer messages it holds."""
+
+    messages: MessageList
+    older: int
+    newer: int

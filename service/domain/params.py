@@ -4,10 +4,11 @@ Bounds that come from the settings make their models per app (`page_query` and f
 import datetime as dt
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -202,6 +203,49 @@ class MessagesPage(Page):
         default=None, description=Q_DESCRIPTION + " With q, the list is ranked search hits."
     )
     cursor: str | None = Field(default=None, pattern=CURSOR_PATTERN, description=CURSOR_DESCRIPTION)
+    around_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_BIGINT,
+        description="Jump to a message: this message of the chat with up to limit/2 messages "
+        "on each side (Link rels `prev`, newer, and `next`, older, page outward).",
+        examples=[1017],
+    )
+    around: Literal["first_unread"] | None = Field(
+        default=None,
+        description="`first_unread`: jump to the caller's first unread message, as around_id "
+        "does (the latest page when nothing is unread, or for a caller who is not a member).",
+    )
+    at: AwareDatetime | None = Field(
+        default=None,
+        description="Jump to a time (ISO 8601 with an offset): the page that starts at the "
+        "chat's first message at or after it, up to limit messages, newest first.",
+        examples=["2026-01-15T10:00:00Z"],
+    )
+
+    @property
+    def jump(self) -> str | None:
+        """Which jump parameter was given (at most one: the validator below)."""
+        given = [name for name in JUMPS if getattr(self, name) is not None]
+        return given[0] if given else None
+
+    @model_validator(mode="after")
+    def _one_start(self) -> "MessagesPage":
+        given = [name for name in JUMPS if getattr(self, name) is not None]
+        if given:
+            others = [
+                name
+                for name in (*JUMPS, "before_id", "after_id", "q")
+                if name != given[0] and getattr(self, name) is not None
+            ]
+            if self.skip:
+                others.append("skip")
+            if others:
+                raise ValueError(f"{given[0]} and {others[0]} cannot be combined")
+        return self
+
+
+JUMPS = ("around_id", "around", "at")
 
 
 @dataclass(frozen=True, slots=True)

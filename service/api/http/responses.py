@@ -45,8 +45,20 @@ def conditional_json_response(
 def next_page_link(request: web.Request, **keyset: int | str) -> dict[str, str]:
     """A `Link: <...>; rel="next"` header continuing from this page with keyset parameters
     (skip dropped; limit and repeated parameters such as chat_id kept)."""
-    replaced = {"skip", "before_id", "after_id", "cursor", *keyset}
-    query = [(name, value) for name, value in request.query.items() if name not in replaced]
-    query += [(name, str(value)) for name, value in keyset.items()]
-    target = URL.build(path=request.path, query=query)
-    return {hdrs.LINK: f'<{target}>; rel="next"'}
+    return page_links(request, {"next": keyset})
+
+
+# Parameters that choose where a page starts: a link to another page replaces all of them.
+_PAGE_START = {"skip", "before_id", "after_id", "cursor", "around_id", "around", "at"}
+
+
+def page_links(request: web.Request, rels: Mapping[str, Mapping[str, int | str]]) -> dict[str, str]:
+    """A `Link` header with one link per rel (empty when none), each this request with the
+    given keyset parameters in place of where this page started."""
+    links = []
+    for rel, keyset in rels.items():
+        replaced = _PAGE_START | set(keyset)
+        query = [(name, value) for name, value in request.query.items() if name not in replaced]
+        query += [(name, str(value)) for name, value in keyset.items()]
+        links.append(f'<{URL.build(path=request.path, query=query)}>; rel="{rel}"')
+    return {hdrs.LINK: ", ".join(links)} if links else {}
