@@ -32,6 +32,8 @@ class BigFigures:
     delete_messages: int
     delete_s: float
     deleted: bool
+    latest_page_p50_ms: float  # the big chat's latest 50 messages
+    around_p50_ms: float  # 50 messages around one in the middle of its history (around_id)
 
 
 async def _timed(
@@ -64,6 +66,18 @@ async def _search(session: aiohttp.ClientSession, text: str, path: str = "/chats
     return statistics.median(await runs(MEASURED))
 
 
+async def _jump(session: aiohttp.ClientSession, chat: int, middle: int) -> tuple[float, float]:
+    """p50 of the chat's latest page and of the page around its middle message, interleaved."""
+    path = f"/chats/{chat}/messages"
+    _, found = await _timed(session, "GET", path, params={"skip": middle, "limit": 1})
+    around = {"around_id": found[0]["id"], "limit": 50}
+    latest, jumps = [], []
+    for _ in range(MEASURED):
+        latest.append((await _timed(session, "GET", path, params={"limit": 50}))[0])
+        jumps.append((await _timed(session, "GET", path, params=around))[0])
+    return statistics.median(latest), statistics.median(jumps)
+
+
 async def measure_big(
     base: str, *, big_chat: int, big_last: int, huge_chat: int, huge_messages: int, chats: int
 ) -> BigFigures:
@@ -77,6 +91,7 @@ async def measure_big(
         in_chat = f"/chats/{big_chat}/messages"
         text_ms = await _search(session, str(big_last // 2), in_chat)
         text_common_ms = await _search(session, f"Message {big_last // 2}", in_chat)
+        latest_ms, around_ms = await _jump(session, big_chat, big_last // 2)
         started = time.perf_counter()
         async with session.delete(f"/chats/{huge_chat}") as response:
             deleted = response.status == 204
@@ -95,6 +110,8 @@ async def measure_big(
         delete_messages=huge_messages,
         delete_s=delete_s,
         deleted=deleted,
+        latest_page_p50_ms=latest_ms,
+        around_p50_ms=around_ms,
     )
 
 
@@ -114,6 +131,10 @@ def big_targets(big: BigFigures) -> list[tuple[str, str, bool]]:
          "(q=<one number>; q=Message <number>, whose 'message' every text has, beside it)",
          f"{big.text_search_p50_ms:.1f} ms ({big.text_search_common_p50_ms:.1f} ms)",
          big.text_search_p50_ms <= 20),
+        (f"50 messages around one in the middle of the {big.text_search_messages:,}-message "
+         "chat (around_id) cost what its latest 50 cost: p50 ≤ 1.25×",
+         f"{big.around_p50_ms:.2f} / {big.latest_page_p50_ms:.2f} ms",
+         big.around_p50_ms <= 1.25 * big.latest_page_p50_ms),
         (f"delete a {big.delete_messages:,}-message chat succeeds",
          f"{big.delete_s:.1f} s" if big.deleted else "failed", big.deleted),
     ]  # fmt: skip

@@ -123,7 +123,10 @@ async def get_chat(request: web.Request) -> web.Response:
     chat_id = path_int(request, "chat_id")
     latest = read_query(request, request.app[QUERY_MODELS].latest_messages)
     document = await request.app[DATA].chats.get_chat_with_messages(
-        chat_id=chat_id, limit=latest.limit, viewer=viewer(request)
+        chat_id=chat_id,
+        limit=latest.limit,
+        viewer=viewer(request),
+        include_threads=latest.include_threads,
     )
     return conditional_json_response(request, document)
 
@@ -170,9 +173,10 @@ async def chat_stats(request: web.Request) -> web.Response:
 @documented(
     "rename_chat",
     tags=["chats"],
-    summary="Rename a chat, or change its visibility",
+    summary="Rename a chat, or change its visibility or who may pin",
     description="The title follows the rule of creating; sending what the chat already has "
-    "changes nothing. Live feeds get `chat_renamed`; when a chat becomes private, the feeds "
+    "changes nothing. `members_can_pin: false` leaves pinning to owners. Live feeds get "
+    "`chat_renamed`; when a chat becomes private, the feeds "
     "of callers who are not members end (`chat_left`). With authentication on: its owners, "
     "or `admin`.",
     parameters=[CHAT_ID],
@@ -189,7 +193,11 @@ async def rename_chat(request: web.Request) -> web.Response:
     data = request.app[DATA]
     await data.members.require(caller, chat_id, "owner")
     chat = await data.chats.update_chat(
-        chat_id=chat_id, title=body.title, visibility=body.visibility, viewer=caller
+        chat_id=chat_id,
+        title=body.title,
+        visibility=body.visibility,
+        members_can_pin=body.members_can_pin,
+        viewer=caller,
     )
     # A chat made private is not in the event log: its feeds re-check who may see it.
     request.app[BUS].changed(chat_id if body.visibility == "private" else None)

@@ -14,7 +14,15 @@ from service.api.http.cors import check_origin
 from service.api.http.headers import add_response_headers
 from service.api.http.parsing import parse_int, path_int
 from service.api.openapi.annotations import documented, error_responses, json_content, path_id
-from service.domain.events import ChatDeletedData, ChatRenamedData, FeedEvent, MessageDeletedData
+from service.domain.events import (
+    ACTIVITY_EVENTS,
+    ChatDeletedData,
+    ChatRenamedData,
+    FeedEvent,
+    MessageDeletedData,
+    PinData,
+    ReactionData,
+)
 from service.domain.fields import MAX_BIGINT
 from service.domain.messages import MessagePublic
 from service.domain.problems import ErrorBody
@@ -22,7 +30,7 @@ from service.live import feed
 from service.live.feed import ChatFeed, FeedItem, KeepAlive
 from service.live.signals import ChatDeleted, ChatLeft, Typing
 
-EVENT_NAMES = ["message", "message_edited", "message_deleted", "chat_renamed"]
+EVENT_NAMES = ["message", "message_edited", "message_deleted", "chat_renamed", *ACTIVITY_EVENTS]
 LAST_SEEN_ID = TypeAdapter(Annotated[int, Field(ge=0, le=MAX_BIGINT)])
 RESUME_FROM = {
     "required": False,
@@ -45,10 +53,20 @@ SSE_EVENT = {
             "type": "string",
             "contentMediaType": "application/json",
             "contentSchema": {
-                "anyOf": [MessagePublic, MessageDeletedData, ChatRenamedData, ChatDeletedData]
+                "anyOf": [
+                    MessagePublic,
+                    MessageDeletedData,
+                    ChatRenamedData,
+                    ChatDeletedData,
+                    ReactionData,
+                    PinData,
+                ]
             },
             "description": "`message`, `message_edited`: the Message; `message_deleted`: its "
-            "id and chat_id; `chat_renamed`: chat_id and the new title; `chat_deleted`, "
+            "id and chat_id; `chat_renamed`: chat_id and the new title; `reaction_added`, "
+            "`reaction_removed`: chat_id, message_id, emoji, user_id and the emoji's count "
+            "after it; `message_pinned`, `message_unpinned`: chat_id, message_id, user_id (and "
+            "pinned_at); `chat_deleted`, "
             "`chat_left`: the chat's id; `typing` (no id, never replayed): chat_id and user_id.",
         },
     },
@@ -105,9 +123,11 @@ def _sse_frame(item: FeedItem) -> bytes:
     '```\nid: 1017\nevent: message\ndata: {"id": 1017, "chat_id": 42, "text": "...", '
     '"created_at": "2026-11-27T09:30:12.345678Z", "is_read": false, ...}\n\n```\n\n'
     "`event` is `message` (a new one), `message_edited` (data: the Message), "
-    "`message_deleted` (data: its id and chat_id) or `chat_renamed` (data: chat_id and "
-    "title). `id` is the event id: a new message's is its id, every other change takes the "
-    "next one from the same sequence, so ids only grow. Reconnect with "
+    "`message_deleted` (data: its id and chat_id), `chat_renamed` (data: chat_id and "
+    "title), `reaction_added` and `reaction_removed` (data: chat_id, message_id, emoji, "
+    "user_id, count), `message_pinned` and `message_unpinned` (data: chat_id, message_id, "
+    "user_id; pinned_at). `id` is the event id: a new message's is its id, every other "
+    "change takes the next one from the same sequence, so ids only grow. Reconnect with "
     "`Last-Event-ID` (browsers' EventSource does it by itself) to get what was missed first. "
     'A deleted chat ends the stream with `event: chat_deleted` and `data: {"chat_id": 42}`; '
     "a follower removed from the chat (or a non-member of a chat that became private) gets "

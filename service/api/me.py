@@ -1,5 +1,5 @@
 """The caller and other people: the caller's profile, its inbox (its chats, most recent
-first) and unread totals, and any user's public fields."""
+first), unread totals and mentions, and any user's public fields."""
 
 from datetime import datetime
 
@@ -21,6 +21,7 @@ from service.api.openapi.annotations import (
     path_user_id,
 )
 from service.data.inbox import inbox_cursor, parse_inbox_cursor
+from service.domain.messages import MentionsPageQuery, MessageList
 from service.domain.people import (
     Inbox,
     InboxPageQuery,
@@ -129,8 +130,8 @@ async def list_my_chats(request: web.Request) -> web.Response:
     "get_my_unread",
     tags=["people"],
     summary="The caller's unread totals (for an app badge)",
-    description="Unread messages in all the caller's chats, and how many chats have any."
-    + NEEDS_AUTH,
+    description="Unread messages in all the caller's chats, how many chats have any, and "
+    "how many messages after the caller's read positions mention it." + NEEDS_AUTH,
     parameters=[IF_NONE_MATCH],
     responses={
         200: {
@@ -145,3 +146,33 @@ async def list_my_chats(request: web.Request) -> web.Response:
 async def get_my_unread(request: web.Request) -> web.Response:
     summary = await request.app[DATA].inbox.unread(user_id=caller(request))
     return conditional_json_response(request, summary)
+
+
+@documented(
+    "list_my_mentions",
+    tags=["people"],
+    summary="Messages that mention the caller, newest first",
+    description="In the chats the caller is a member of; keyset paging by `before_id`, a full "
+    "page carries a `Link` to the next one. Each message has the caller's `is_read`." + NEEDS_AUTH,
+    parameters=[IF_NONE_MATCH],
+    query="mentions_page",
+    responses={
+        200: {
+            "description": "One page of messages",
+            "headers": {**ETAG_HEADER, **LINK_HEADER},
+            **json_content(MessageList),
+        },
+        **NOT_MODIFIED,
+        **error_responses(403, 422, 503),
+    },
+)
+async def list_my_mentions(request: web.Request) -> web.Response:
+    user_id = caller(request)
+    page = read_query(request, MentionsPageQuery)
+    mentions = await request.app[DATA].inbox.mentions(
+        user_id=user_id, before_id=page.before_id, limit=page.limit
+    )
+    link = {}
+    if len(mentions.root) == page.limit:
+        link = next_page_link(request, before_id=mentions.root[-1].id)
+    return conditional_json_response(request, mentions, headers=link)

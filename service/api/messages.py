@@ -53,7 +53,9 @@ def _may_change(caller: Viewer, chat_id: int, author: str | None, access: ChatAc
     summary="Post a message into a chat",
     description="With an `Idempotency-Key`, a retry with the same key and text returns the "
     "original 201 answer and creates nothing; the same key with another text is a 422. Keys "
-    "are kept at least 24 hours." + MEMBERS_POST,
+    "are kept at least 24 hours. With `thread_id`, the message is a reply in that root's "
+    "thread (a thread reply is no root: 422 `not_a_thread_root`); `mentions` must be members "
+    "of the chat (422 `mention_not_member`, naming the item)." + MEMBERS_POST,
     parameters=[
         path_id("chat_id", "Id of the chat to post into."),
         {
@@ -89,7 +91,12 @@ async def create_message(request: web.Request) -> web.Response:
     headers: dict[str, str] = {}
     if key is None:
         message = await messages.create_message(
-            chat_id=chat_id, text=body.text, viewer=viewer(request), reply_to=body.reply_to
+            chat_id=chat_id,
+            text=body.text,
+            viewer=viewer(request),
+            reply_to=body.reply_to,
+            thread_id=body.thread_id,
+            mentions=body.mentions,
         )
     else:
         message, replayed = await messages.create_message_once(
@@ -98,6 +105,8 @@ async def create_message(request: web.Request) -> web.Response:
             key=key,
             viewer=viewer(request),
             reply_to=body.reply_to,
+            thread_id=body.thread_id,
+            mentions=body.mentions,
         )
         headers[REPLAYED] = "true" if replayed else "false"
     request.app[BUS].changed()
@@ -153,7 +162,8 @@ async def get_message(request: web.Request) -> web.Response:
     tags=["messages"],
     summary="Edit a message's text",
     description="The same rule as posting. The answer has `edited_at`; sending the text it "
-    "already has changes nothing. Live feeds get `message_edited`." + OWN_OR_ADMIN,
+    "already has changes nothing. Live feeds get `message_edited`. `mentions`, when given, "
+    "replace the message's (the same rule as posting)." + OWN_OR_ADMIN,
     parameters=[MESSAGE_ID],
     requestBody=json_body(MessageEdit),
     responses={
@@ -164,14 +174,19 @@ async def get_message(request: web.Request) -> web.Response:
 async def edit_message(request: web.Request) -> web.Response:
     message_id = path_int(request, "message_id")
     body = await read_body(request, MessageEdit)
-    messages, caller = request.app[DATA].messages, viewer(request)
-    await _check_owner(request, message_id, caller)
-    edited = await messages.edit_message(message_id=message_id, text=body.text, viewer=caller)
+    data, caller = request.app[DATA], viewer(request)
+    chat_id = await _check_owner(request, message_id, caller)
+    if body.mentions is not None:
+        await data.members.require_members(chat_id, body.mentions)
+    edited = await data.messages.edit_message(
+        message_id=message_id, text=body.text, viewer=caller, mentions=body.mentions
+    )
     request.app[BUS].changed()
     return json_response(edited)
 
 
-async def _check_owner(request: web.Request, message_id: int, caller: Viewer) -> None:
+async def _check_owner(request: web.Request, message_id: int, caller: Viewer) -> int:
+    """The message's chat, when the caller may change the message."""
     chat_id, author, access = await request.app[DATA].messages.message_owner(
         message_id=message_id, viewer=caller
     )
@@ -179,6 +194,7 @@ async def _check_owner(request: web.Request, message_id: int, caller: Viewer) ->
         _may_change(caller, chat_id, author, access)
     except NotFound:
         raise MessageNotFound(message_id) from None
+    return chat_id
 
 
 @documented(
@@ -186,8 +202,9 @@ async def _check_owner(request: web.Request, message_id: int, caller: Viewer) ->
     tags=["messages"],
     summary="Delete a message",
     description="Counts (`message_count`, `unread_count`, statistics) follow at once; replies "
-    "to it stay, with `reply_to: null`. Live feeds get `message_deleted`. A second delete is "
-    "a 404." + OWN_OR_ADMIN,
+    "to it stay, with `reply_to: null`; a thread root's replies stay in its thread, and `GET "
+    "/messages/{id}` answers the root as `deleted: true` while it has any. Live feeds get "
+    "`message_deleted`. A second delete is a 404." + OWN_OR_ADMIN,
     parameters=[MESSAGE_ID],
     responses={204: {"description": "Deleted"}, **error_responses(403, 404, 422, 503)},
 )

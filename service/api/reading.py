@@ -59,7 +59,12 @@ async def list_messages(request: web.Request) -> web.Response:
     if page.q is not None:
         _search_alone(page)
         return await search_page(
-            request, q=page.q, cursor=page.cursor, limit=page.limit, in_chat=chat_id
+            request,
+            q=page.q,
+            cursor=page.cursor,
+            limit=page.limit,
+            in_chat=chat_id,
+            include_threads=page.include_threads,
         )
     if page.jump is not None:
         return await _jump(request, chat_id, page)
@@ -70,6 +75,7 @@ async def list_messages(request: web.Request) -> web.Response:
         before_id=page.before_id,
         after_id=page.after_id,
         viewer=viewer(request),
+        include_threads=page.include_threads,
     )
     link: dict[str, str] = {}
     if len(messages.root) == page.limit:
@@ -94,13 +100,22 @@ async def _jump(request: web.Request, chat_id: int, page: MessagesPage) -> web.R
         anchor = Anchor(message_id=page.around_id, first_unread=page.around is not None)
         older = newer = page.limit // 2
     around = await messages.messages_around(
-        chat_id=chat_id, anchor=anchor, older=older, newer=newer, viewer=caller
+        chat_id=chat_id,
+        anchor=anchor,
+        older=older,
+        newer=newer,
+        viewer=caller,
+        include_threads=page.include_threads,
     )
     if around is None and page.at is not None:
         return conditional_json_response(request, MessageList([]))
     if around is None:  # nothing unread: the latest page
         latest = await messages.list_messages(
-            chat_id=chat_id, skip=0, limit=page.limit, viewer=caller
+            chat_id=chat_id,
+            skip=0,
+            limit=page.limit,
+            viewer=caller,
+            include_threads=page.include_threads,
         )
         link = {}
         if len(latest.root) == page.limit:

@@ -38,6 +38,7 @@ async def search_page(
     limit: int,
     chat_ids: list[int] | None = None,
     in_chat: int | None = None,
+    include_threads: bool = False,
 ) -> web.Response:
     """One page of hits (in chat_ids, or in the chat in_chat, which must exist), with a Link
     to the next one when it is full."""
@@ -48,6 +49,7 @@ async def search_page(
         limit=limit,
         viewer=viewer(request),
         in_chat=in_chat,
+        include_threads=include_threads,
     )
     link = next_page_link(request, cursor=cursor_after(hits[-1])) if len(hits) == limit else {}
     return json_response(SearchHitList(hits), headers=link)
@@ -73,7 +75,8 @@ def _chat_ids(request: web.Request) -> list[int] | None:
     "in a row and `word*` matches a prefix. Hits come most relevant first, newer first among "
     "equals, each with a `snippet` (HTML-escaped text, matches in `<mark>`). A full page has "
     "a `Link` to the next one (`cursor`). `chat_id` (repeatable, up to 100) keeps hits of "
-    "those chats only. With authentication on, only chats the caller can read are searched "
+    "those chats only. Thread replies only with `include_threads=true`. With authentication "
+    "on, only chats the caller can read are searched "
     "(a `chat_id` of another chat adds nothing).",
     parameters=[
         {
@@ -103,5 +106,10 @@ def _chat_ids(request: web.Request) -> list[int] | None:
 async def search_messages(request: web.Request) -> web.Response:
     query = read_query(request, SearchQuery)
     return await search_page(
-        request, q=query.q, cursor=query.cursor, limit=query.limit, chat_ids=_chat_ids(request)
+        request,
+        q=query.q,
+        cursor=query.cursor,
+        limit=query.limit,
+        chat_ids=_chat_ids(request),
+        include_threads=query.include_threads,
     )

@@ -3,12 +3,15 @@ cursor parameter, their error answers."""
 
 from service.api.openapi.annotations import error_responses, json_content
 from service.domain.events import (
+    ACTIVITY_EVENTS,
     ChatDeletedData,
     ChatRenamedData,
     CursorData,
     MembershipData,
     MessageDeletedData,
+    PinData,
     PresenceData,
+    ReactionData,
     ReadData,
     TypingData,
 )
@@ -20,6 +23,7 @@ EVENT_NAMES = [
     "message_edited",
     "message_deleted",
     "chat_renamed",
+    *ACTIVITY_EVENTS,
     "chat_deleted",
     "member_joined",
     "member_left",
@@ -33,7 +37,10 @@ FRAMES = (
     "Every frame names its chat (`data.chat_id`) and has an `id`, the cursor to resume from "
     "(opaque text). Events, in each chat's commit order: `message` and `message_edited` "
     "(data: the Message as it is now; `{id, chat_id}` once deleted), `message_deleted` "
-    "(`{id, chat_id}`), `chat_renamed` (`{chat_id, title}`), `chat_deleted` (`{chat_id}`), "
+    "(`{id, chat_id}`), `chat_renamed` (`{chat_id, title}`), `reaction_added` and "
+    "`reaction_removed` (`{chat_id, message_id, emoji, user_id, count}`), `message_pinned` "
+    "and `message_unpinned` (`{chat_id, message_id, user_id, pinned_at}`), `chat_deleted` "
+    "(`{chat_id}`), "
     "`member_joined` and `member_left` (`{chat_id, user_id, role}`: someone else came or "
     "went), `chat_joined` (the caller was added: that chat's events follow on the same "
     "connection) and `chat_left` (the caller left or was removed: its events stop), `read` "
@@ -68,6 +75,8 @@ SSE_FRAME = {
                     MessageDeletedData,
                     ChatRenamedData,
                     ChatDeletedData,
+                    ReactionData,
+                    PinData,
                     MembershipData,
                     ReadData,
                     TypingData,

@@ -10,8 +10,7 @@ import jwt
 from pydantic import TypeAdapter, ValidationError
 
 from service.auth.principal import Principal
-from service.domain.fields import DisplayName
-from service.domain.people import USER_ID_MAX_LENGTH
+from service.domain.fields import USER_ID_MAX_LENGTH, DisplayName
 from service.settings import Settings
 
 logger = logging.getLogger("chat_api.auth")

@@ -72,14 +72,16 @@ class Chats(DataModule):
                 )
         return ChatList.model_validate_json(document)
 
-    async def get_chat_with_messages(self, *, chat_id: int, limit: int, viewer: Viewer) -> bytes:
+    async def get_chat_with_messages(
+        self, *, chat_id: int, limit: int, viewer: Viewer, include_threads: bool = False
+    ) -> bytes:
         """The chat and its latest messages as the JSON document the database built (shaped
         like ChatWithMessages; tests hold the SQL to that model). Answered as it is: parsing
         and re-serialising it cost a third of this hot path's CPU. The membership check is in
         the same statement: a chat the viewer may not see is not found."""
         require_chat_id(chat_id)
         document: str | None = await self._read(
-            self._sql.get_chat_with_messages, chat_id, limit, *viewer.args
+            self._sql.get_chat_with_messages, chat_id, limit, *viewer.args, include_threads
         )
         if document is None:
             raise ChatNotFound(chat_id)
@@ -95,12 +97,20 @@ class Chats(DataModule):
         return ChatStats.model_validate_json(document)
 
     async def update_chat(
-        self, *, chat_id: int, title: str | None, visibility: str | None, viewer: Viewer
+        self,
+        *,
+        chat_id: int,
+        title: str | None,
+        visibility: str | None,
+        members_can_pin: bool | None = None,
+        viewer: Viewer,
     ) -> ChatPublic:
-        """Renames the chat and/or changes its visibility (None: keep it)."""
+        """Renames the chat, changes its visibility or who may pin (None: keep it)."""
         row = None
         if can_exist(chat_id):
-            row = await self._write(self._sql.update_chat, chat_id, title, visibility, viewer.user)
+            row = await self._write(
+                self._sql.update_chat, chat_id, title, visibility, viewer.user, members_can_pin
+            )
         if row is None:
             raise ChatNotFound(chat_id)
         return ChatPublic.model_validate(dict(row))

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from service.data.base import DataModule
 from service.data.sql import Queries
 from service.db.databases import Databases
+from service.domain.messages import MessageList
 from service.domain.people import Inbox, InboxItem, UnreadSummary
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -41,6 +42,9 @@ class Inboxes(DataModule):
 
     async def unread(self, *, user_id: str) -> UnreadSummary:
         row = await self._read(self._sql.unread_summary, user_id)
-        return UnreadSummary(
-            total_unread_count=row["total_unread_count"], unread_chats=row["unread_chats"]
-        )
+        return UnreadSummary.model_validate(dict(row))
+
+    async def mentions(self, *, user_id: str, before_id: int | None, limit: int) -> MessageList:
+        """Messages that mention the user in its chats, newest first, before `before_id`."""
+        document = await self._read(self._sql.list_mentions, user_id, before_id, limit)
+        return MessageList.model_validate_json(document)

@@ -10,8 +10,11 @@ from service.data.inbox import Inboxes
 from service.data.keys import KeyRows
 from service.data.members import Members
 from service.data.messages import Messages
+from service.data.pins import Pins
+from service.data.reactions import Reactions
 from service.data.reading import ReadPositions
 from service.data.sql import Queries
+from service.data.threads import Threads
 from service.data.users import Users
 from service.data.webhooks import Webhooks
 from service.db.databases import Databases
@@ -27,6 +30,9 @@ class DataLayer:
     reading: ReadPositions
     users: Users
     inbox: Inboxes
+    threads: Threads
+    reactions: Reactions
+    pins: Pins
     keys: KeyRows
     webhooks: Webhooks
     deliveries: Deliveries
@@ -44,6 +50,9 @@ class DataLayer:
             reading=ReadPositions(databases, queries, chats=chats, members=members),
             users=Users(databases, queries),
             inbox=Inboxes(databases, queries),
+            threads=Threads(databases, queries),
+            reactions=Reactions(databases, queries),
+            pins=Pins(databases, queries),
             keys=KeyRows(databases, queries),
             webhooks=Webhooks(databases, queries),
             deliveries=Deliveries(databases, queries),

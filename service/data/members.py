@@ -1,6 +1,7 @@
 """Chat members (sql/members/): who may act on a chat, the members' list, adding, changing
 and removing members (a chat keeps an owner). Their read positions are data/reading.py's."""
 
+from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
@@ -9,14 +10,19 @@ from service.data.base import DataModule, can_exist, require_chat_id
 from service.data.chats import Chats
 from service.data.sql import Queries
 from service.db.databases import Databases
-from service.domain.errors import ChatNotFound, LastOwner, MemberNotFound
+from service.domain.errors import ChatNotFound, LastOwner, MemberNotFound, MentionNotMember
 from service.domain.people import ChatAccess, MemberList, MemberPublic, Need, Viewer, check_access
 
 
 def _access(row: Any) -> ChatAccess | None:
     if row is None:
         return None
-    return ChatAccess(visibility=row["visibility"], role=row["role"], owners=row["owners"])
+    return ChatAccess(
+        visibility=row["visibility"],
+        role=row["role"],
+        owners=row["owners"],
+        members_can_pin=row["members_can_pin"],
+    )
 
 
 class Members(DataModule):
@@ -32,6 +38,16 @@ class Members(DataModule):
         if can_exist(chat_id):
             row = await self._write(self._sql.chat_access, chat_id, viewer.user)
         return check_access(viewer, _access(row), chat_id, need)
+
+    async def require_members(self, chat_id: int, user_ids: Sequence[str]) -> None:
+        """MentionNotMember for the first of user_ids that is not a member of the chat."""
+        if not user_ids:
+            return
+        rows = await self._write(self._sql.which_members, chat_id, list(user_ids))
+        members = {row["user_id"] for row in rows}
+        for index, user_id in enumerate(user_ids):
+            if user_id not in members:
+                raise MentionNotMember(user_id, index, chat_id)
 
     async def list_members(self, *, chat_id: int, after: str | None, limit: int) -> MemberList:
         require_chat_id(chat_id)

@@ -2,10 +2,12 @@
 get, edit, delete, and full-text search. Read positions are data/reading.py's."""
 
 import html
+import json
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
 import asyncpg
+from pydantic import TypeAdapter
 
 from service.data.base import DataModule, can_exist, require_chat_id
 from service.data.members import Members
@@ -16,14 +18,18 @@ from service.domain.errors import (
     ChatNotFound,
     IdempotencyKeyReused,
     MessageNotFound,
+    NotAThreadRoot,
     ReplyNotInChat,
 )
 from service.domain.messages import Anchor, Around, MessageList, MessagePublic
 from service.domain.people import ChatAccess, Viewer
 from service.domain.search import SearchHit
 
+_MENTIONS = TypeAdapter(list[str])
+
 
 def _message(row: Any) -> MessagePublic:
+    """A message just posted (or replayed): no thread, reactions or pin yet."""
     return MessagePublic(
         id=row["id"],
         chat_id=row["chat_id"],
@@ -33,6 +39,8 @@ def _message(row: Any) -> MessagePublic:
         author=row["author"],
         edited_at=row["edited_at"],
         reply_to=row["reply_to"],
+        thread_id=row["thread_id"],
+        mentions=_MENTIONS.validate_json(row["mentions"]),
     )
 
 
@@ -49,23 +57,42 @@ class Messages(DataModule):
         text: str,
         viewer: Viewer,
         reply_to: int | None = None,
+        thread_id: int | None = None,
+        mentions: Sequence[str] = (),
     ) -> MessagePublic:
         """Posts as the viewer (its user is the author)."""
         require_chat_id(chat_id)
+        await self._members.require_members(chat_id, mentions)
         row = await self._write(
-            self._sql.create_message, chat_id, text, viewer.user, reply_to, viewer.admin
+            self._sql.create_message,
+            chat_id,
+            text,
+            viewer.user,
+            reply_to,
+            viewer.admin,
+            thread_id,
+            list(mentions),
         )
         if row is None:
-            await self._why_not_posted(chat_id, reply_to, viewer)
+            await self._why_not_posted(chat_id, reply_to, thread_id, viewer)
         return _message(row)
 
-    async def _why_not_posted(self, chat_id: int, reply_to: int | None, viewer: Viewer) -> NoReturn:
+    async def _why_not_posted(
+        self, chat_id: int, reply_to: int | None, thread_id: int | None, viewer: Viewer
+    ) -> NoReturn:
         """No row: the chat does not exist (or a delete of it committed first), the viewer
-        may not post into it, or reply_to is not one of its messages."""
+        may not post into it, reply_to is not one of its messages, or thread_id not one of
+        its roots."""
         await self._members.require(viewer, chat_id, "member")
-        if reply_to is not None:
+        if reply_to is not None and not await self._in_chat(reply_to, chat_id):
             raise ReplyNotInChat(reply_to, chat_id)
+        if thread_id is not None:
+            raise NotAThreadRoot(thread_id, chat_id)
         raise ChatNotFound(chat_id)
+
+    async def _in_chat(self, message_id: int, chat_id: int) -> bool:
+        row = await self._write(self._sql.get_message_owner, message_id, None)
+        return row is not None and row["chat_id"] == chat_id
 
     async def create_message_once(
         self,
@@ -75,10 +102,13 @@ class Messages(DataModule):
         key: str,
         viewer: Viewer,
         reply_to: int | None = None,
+        thread_id: int | None = None,
+        mentions: Sequence[str] = (),
     ) -> tuple[MessagePublic, bool]:
         """Posts a message under an Idempotency-Key; returns it and whether it was a replay of
         an earlier post with the same key."""
         require_chat_id(chat_id)
+        await self._members.require_members(chat_id, mentions)
         for attempt in (1, 2):
             try:
                 row = await self._write(
@@ -89,6 +119,8 @@ class Messages(DataModule):
                     viewer.user,
                     reply_to,
                     viewer.admin,
+                    thread_id,
+                    list(mentions),
                 )
                 break
             except asyncpg.UniqueViolationError:
@@ -96,7 +128,7 @@ class Messages(DataModule):
                 if attempt == 2:
                     raise
         if row is None:
-            await self._why_not_posted(chat_id, reply_to, viewer)
+            await self._why_not_posted(chat_id, reply_to, thread_id, viewer)
         if not row["same_request"]:
             raise IdempotencyKeyReused(key)
         return _message(row), row["replayed"]
@@ -127,10 +159,12 @@ class Messages(DataModule):
         before_id: int | None = None,
         after_id: int | None = None,
         viewer: Viewer,
+        include_threads: bool = False,
     ) -> MessageList:
-        """A page of the chat's messages; a chat the viewer may not see is not found."""
+        """A page of the chat's messages (thread replies too with include_threads); a chat the
+        viewer may not see is not found."""
         require_chat_id(chat_id)
-        sql, who = self._sql, viewer.args
+        sql, who = self._sql, (*viewer.args, include_threads)
         if before_id is None and after_id is None:
             document = await self._read(sql.list_messages, chat_id, skip, limit, *who)
             if document is None:
@@ -160,6 +194,7 @@ class Messages(DataModule):
         older: int,
         newer: int,
         viewer: Viewer,
+        include_threads: bool = False,
     ) -> Around | None:
         """The anchor message with up to `older` and `newer` messages around it, newest first;
         None when there is no such anchor (but for around_id, which is AnchorNotFound)."""
@@ -173,6 +208,7 @@ class Messages(DataModule):
             older,
             newer,
             *viewer.args,
+            include_threads,
         )
         if row is None:
             raise ChatNotFound(chat_id)
@@ -184,13 +220,14 @@ class Messages(DataModule):
         return Around(messages=messages, older=row["older"], newer=row["newer"])
 
     async def get_message(self, *, message_id: int, viewer: Viewer) -> MessagePublic:
-        """The message; one in a chat the viewer may not see is not found."""
-        if not can_exist(message_id):
+        """The message (or the tombstone of a deleted thread root that has replies); one in
+        a chat the viewer may not see is not found."""
+        document = None
+        if can_exist(message_id):
+            document = await self._read(self._sql.get_message, message_id, *viewer.args)
+        if document is None:
             raise MessageNotFound(message_id)
-        row = await self._read(self._sql.get_message, message_id, *viewer.args)
-        if row is None:
-            raise MessageNotFound(message_id)
-        return _message(row)
+        return MessagePublic.model_validate_json(document)
 
     async def message_owner(
         self, *, message_id: int, viewer: Viewer
@@ -205,13 +242,19 @@ class Messages(DataModule):
         access = ChatAccess(visibility=row["visibility"], role=row["role"], owners=0)
         return row["chat_id"], row["author"], access
 
-    async def edit_message(self, *, message_id: int, text: str, viewer: Viewer) -> MessagePublic:
+    async def edit_message(
+        self, *, message_id: int, text: str, viewer: Viewer, mentions: list[str] | None = None
+    ) -> MessagePublic:
+        """New text and, unless None, new mentions (members of the chat: the caller checked)."""
         row = None
         if can_exist(message_id):
-            row = await self._write(self._sql.edit_message, message_id, text, viewer.user)
+            row = await self._write(self._sql.edit_message, message_id, text, viewer.user, mentions)
         if row is None:
             raise MessageNotFound(message_id)
-        return MessagePublic.model_validate(dict(row))
+        edited = MessagePublic.model_validate_json(row["message"])
+        if mentions is not None:  # the statement read them as they were
+            edited.mentions = mentions
+        return edited
 
     async def delete_message(self, *, message_id: int) -> None:
         row = None
@@ -229,6 +272,7 @@ class Messages(DataModule):
         limit: int,
         viewer: Viewer,
         in_chat: int | None = None,
+        include_threads: bool = False,
     ) -> list[SearchHit]:
         """Hits in chat_ids (None: all) among the chats the viewer may see; with in_chat,
         that chat's, and ChatNotFound when the viewer may not see it."""
@@ -239,10 +283,24 @@ class Messages(DataModule):
             return []
         rank, after_id = after if after is not None else (None, None)
         rows = await self._search(
-            self._sql.search_messages, tsquery, chat_ids, rank, after_id, limit, *viewer.args
+            self._sql.search_messages,
+            tsquery,
+            chat_ids,
+            rank,
+            after_id,
+            limit,
+            *viewer.args,
+            include_threads,
         )
         return [
-            SearchHit.model_validate({**row, "snippet": _marked(row["snippet"])}) for row in rows
+            SearchHit.model_validate(
+                {
+                    **json.loads(row["message"]),
+                    "rank": row["rank"],
+                    "snippet": _marked(row["snippet"]),
+                }
+            )
+            for row in rows
         ]
 
 

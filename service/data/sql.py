@@ -71,6 +71,7 @@ class MemberQueries(QueryFolder, folder="members"):
     list_members: Query
     put_member: Query
     remove_member: Query
+    which_members: Query
 
 
 class ReadingQueries(QueryFolder, folder="reading"):
@@ -88,7 +89,24 @@ class UserQueries(QueryFolder, folder="users"):
 
 class InboxQueries(QueryFolder, folder="inbox"):
     list_inbox: Query
+    list_mentions: Query
     unread_summary: Query
+
+
+class ThreadQueries(QueryFolder, folder="threads"):
+    list_thread: Query
+
+
+class ReactionQueries(QueryFolder, folder="reactions"):
+    add_reaction: Query
+    list_reactors: Query
+    remove_reaction: Query
+
+
+class PinQueries(QueryFolder, folder="pins"):
+    list_pins: Query
+    pin_message: Query
+    unpin_message: Query
 
 
 class KeyQueries(QueryFolder, folder="keys"):
@@ -136,6 +154,9 @@ class Queries:
     reading: ReadingQueries
     users: UserQueries
     inbox: InboxQueries
+    threads: ThreadQueries
+    reactions: ReactionQueries
+    pins: PinQueries
     keys: KeyQueries
     webhooks: WebhookQueries
     deliveries: DeliveryQueries
@@ -163,6 +184,9 @@ def load_queries(root: Path | None = None) -> Queries:
         reading=ReadingQueries.load(root),
         users=UserQueries.load(root),
         inbox=InboxQueries.load(root),
+        threads=ThreadQueries.load(root),
+        reactions=ReactionQueries.load(root),
+        pins=PinQueries.load(root),
         keys=KeyQueries.load(root),
         webhooks=WebhookQueries.load(root),
         deliveries=DeliveryQueries.load(root),

@@ -44,11 +44,17 @@ class ChatUpdate(BaseModel):
     visibility: Visibility | SkipJsonSchema[None] = Field(
         default=None, examples=["public"], json_schema_extra=_no_default
     )
+    members_can_pin: bool | SkipJsonSchema[None] = Field(
+        default=None,
+        description="Whether members may pin messages (false: only owners).",
+        examples=[False],
+        json_schema_extra=_no_default,
+    )
 
     @model_validator(mode="after")
     def _something(self) -> "ChatUpdate":
-        if self.title is None and self.visibility is None:
-            raise ValueError("give a title, a visibility, or both")
+        if self.title is None and self.visibility is None and self.members_can_pin is None:
+            raise ValueError("give a title, a visibility, members_can_pin, or any of them")
         given_null = [name for name in sorted(self.model_fields_set) if getattr(self, name) is None]
         if given_null:
             raise ValueError(f"{given_null[0]} must not be null: leave it out to keep it")
@@ -69,6 +75,11 @@ class ChatPublic(BaseModel):
     )
     visibility: Visibility = Field(examples=["private"])
     member_count: int = Field(description="Exact number of members.", examples=[2])
+    members_can_pin: bool = Field(
+        default=True,
+        description="Whether members may pin messages (false: only owners).",
+        examples=[True],
+    )
 
 
 class ChatWithMessages(BaseModel):

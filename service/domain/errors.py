@@ -60,8 +60,36 @@ class MemberNotFound(NotFound):
         self.chat_id = chat_id
 
 
+class ReactionNotFound(NotFound):
+    code = "reaction_not_found"
+
+    def __init__(self, message_id: int, emoji: str) -> None:
+        super().__init__(f"No {emoji} reaction of the caller on message {message_id}")
+
+
+class PinNotFound(NotFound):
+    code = "pin_not_found"
+
+    def __init__(self, message_id: int, chat_id: int) -> None:
+        super().__init__(f"Message with id={message_id} is not pinned in chat {chat_id}")
+
+
 class Conflict(DomainError):
     code = "conflict"
+
+
+class TooManyReactions(Conflict):
+    code = "too_many_reactions"
+
+    def __init__(self, message_id: int, most: int) -> None:
+        super().__init__(f"Message {message_id} already has {most} different reactions")
+
+
+class TooManyPins(Conflict):
+    code = "too_many_pins"
+
+    def __init__(self, chat_id: int, most: int) -> None:
+        super().__init__(f"Chat {chat_id} already has {most} pinned messages; unpin one first")
 
 
 class LastOwner(Conflict):
@@ -169,7 +197,7 @@ class InvalidInput(DomainError):
     """Input that parsed but names something it may not: a 422 in the validation shape, at
     `loc`."""
 
-    loc: tuple[str, str]
+    loc: tuple[str | int, ...]
 
 
 class ReplyNotInChat(InvalidInput):
@@ -181,6 +209,30 @@ class ReplyNotInChat(InvalidInput):
     def __init__(self, reply_to: int, chat_id: int) -> None:
         super().__init__(f"Message with id={reply_to} is not a message of chat {chat_id}")
         self.reply_to = reply_to
+
+
+class NotAThreadRoot(InvalidInput):
+    """thread_id names no message of the chat that could hold a thread (a root: not itself a
+    reply in one)."""
+
+    code = "not_a_thread_root"
+    loc = ("body", "thread_id")
+
+    def __init__(self, thread_id: int, chat_id: int) -> None:
+        super().__init__(
+            f"Message with id={thread_id} is not a message of chat {chat_id} that starts "
+            "threads (a thread reply cannot)"
+        )
+
+
+class MentionNotMember(InvalidInput):
+    """A mentioned user id is not a member of the chat."""
+
+    code = "mention_not_member"
+
+    def __init__(self, user_id: str, index: int, chat_id: int) -> None:
+        super().__init__(f"User {user_id!r} is not a member of chat {chat_id}")
+        self.loc = ("body", "mentions", index)
 
 
 class InvalidCursor(InvalidInput):

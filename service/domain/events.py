@@ -27,6 +27,29 @@ class ChatRenamedData(BaseModel):
     title: str = Field(examples=["Планы на выходные (перенесено)"])
 
 
+class ReactionData(BaseModel):
+    """The data of `reaction_added` and `reaction_removed`: the emoji's count after it."""
+
+    chat_id: int = Field(examples=[42])
+    message_id: int = Field(examples=[1017])
+    emoji: str = Field(examples=["👍"])
+    user_id: str | None = Field(examples=["bob"])
+    count: int = Field(examples=[3])
+
+
+class PinData(BaseModel):
+    """The data of `message_pinned` (with `pinned_at`) and `message_unpinned`."""
+
+    chat_id: int = Field(examples=[42])
+    message_id: int = Field(examples=[1017])
+    user_id: str | None = Field(description="Who pinned or unpinned it.", examples=["ann"])
+    pinned_at: str | None = Field(default=None, examples=["2026-01-15T10:31:00Z"])
+
+
+# What reactions and pins add to both kinds of feed (and to webhooks).
+ACTIVITY_EVENTS = ["reaction_added", "reaction_removed", "message_pinned", "message_unpinned"]
+
+
 class MembershipData(BaseModel):
     """The data of a user feed's `member_joined`, `member_left`, `chat_joined`, `chat_left`."""
 
@@ -64,8 +87,9 @@ class CursorData(BaseModel):
 
 
 class FeedEvent(BaseModel):
-    """One event of a chat's feed: `message`, `message_edited`, `message_deleted` or
-    `chat_renamed`, with its event id (from the same sequence as message ids)."""
+    """One event of a chat's feed: `message`, `message_edited`, `message_deleted`,
+    `chat_renamed`, or a reaction or pin event, with its event id (from the same sequence as
+    message ids)."""
 
     id: int
     event: str

@@ -91,3 +91,7 @@ def _whole_number(value: object) -> object:
 JsonInt = Annotated[int, Strict(), BeforeValidator(_whole_number)]
 # The bounds come before the validator, so the document states them as minimum/maximum.
 MessageId = Annotated[int, Strict(), Field(ge=1, le=MAX_BIGINT), BeforeValidator(_whole_number)]
+
+
+USER_ID_MAX_LENGTH = 255
+UserId = Annotated[str, StringConstraints(min_length=1, max_length=USER_ID_MAX_LENGTH)]

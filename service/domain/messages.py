@@ -2,10 +2,29 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel
 
-from service.domain.fields import MAX_BIGINT, JsonInt, MessageId, MessageText, stored_at
+from service.domain.fields import MAX_BIGINT, JsonInt, MessageId, MessageText, UserId, stored_at
+from service.domain.reactions import ReactionSummary
+
+MAX_MENTIONS = 50
+
+
+def _distinct(values: list[str] | None) -> list[str] | None:
+    return None if values is None else list(dict.fromkeys(values))
+
+
+Mentions = Annotated[
+    list[UserId],
+    Field(
+        max_length=MAX_MENTIONS,
+        description="User ids of members of the chat it mentions (repeats count once).",
+        examples=[["bob"]],
+    ),
+    AfterValidator(_distinct),
+]
 
 
 class BulkMessage(BaseModel):
@@ -27,6 +46,20 @@ class MessageEdit(BaseModel):
     """Body of `PATCH /messages/{message_id}`: the same rule as posting."""
 
     text: MessageText = Field(examples=["Привет! Встречаемся в субботу в 11:00?"])
+    mentions: Mentions | None = Field(
+        default=None, description="The mentions it has from now on; left out: unchanged."
+    )
+
+
+class ThreadSummary(BaseModel):
+    """A root message's thread."""
+
+    reply_count: int = Field(description="Exact number of replies in the thread.", examples=[4])
+    last_reply_at: datetime | None = Field(examples=["2026-01-15T10:45:00Z"])
+    participants: list[str] = Field(
+        description="The first 5 distinct authors of its replies, in order of their first.",
+        examples=[["bob", "cat"]],
+    )
 
 
 class MessagePublic(BaseModel):
@@ -34,7 +67,10 @@ class MessagePublic(BaseModel):
 
     id: int = Field(examples=[1017])
     chat_id: int = Field(examples=[42])
-    text: str = Field(examples=["Привет! Встречаемся в субботу в 10:00?"])
+    text: str | None = Field(
+        description="Null only for a deleted thread root that still has replies (`deleted`).",
+        examples=["Привет! Встречаемся в субботу в 10:00?"],
+    )
     created_at: datetime = stored_at()
     is_read: bool | None = Field(
         description="Read by the caller (`POST /chats/{chat_id}/read`); null for a caller who "
@@ -58,6 +94,29 @@ class MessagePublic(BaseModel):
         "that message was deleted.",
         examples=[None],
     )
+    thread_id: int | None = Field(
+        default=None,
+        description="The root of the thread this message replies in; null: the main timeline.",
+        examples=[None],
+    )
+    thread: ThreadSummary | None = Field(
+        default=None, description="On a thread root: its thread; null when it has no replies."
+    )
+    reactions: list[ReactionSummary] = Field(
+        default_factory=list, description="Reactions by emoji, in first-reacted order."
+    )
+    pinned_at: datetime | None = Field(
+        default=None,
+        description="When it was pinned in its chat; null: not pinned.",
+        examples=[None],
+    )
+    mentions: list[str] = Field(
+        default_factory=list, description="The user ids it mentions.", examples=[["bob"]]
+    )
+    deleted: bool = Field(
+        default=False,
+        description="True for a deleted thread root kept while its thread has replies.",
+    )
 
 
 class MessageCreate(BaseModel):
@@ -69,6 +128,13 @@ class MessageCreate(BaseModel):
         description="Id of a message of the same chat that this one answers.",
         examples=[1017],
     )
+    thread_id: MessageId | None = Field(
+        default=None,
+        description="Posts into the thread of this message of the same chat, which must not "
+        "itself be a thread reply.",
+        examples=[None],
+    )
+    mentions: Mentions = Field(default_factory=list)
 
 
 class ReadMarker(BaseModel):
@@ -121,3 +187,30 @@ class Around:
     messages: MessageList
     older: int
     newer: int
+
+
+THREAD_PAGE_MAX = 100
+
+
+class ThreadPageQuery(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    after_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_BIGINT,
+        description="Keyset paging: the replies after this reply of the thread.",
+    )
+    limit: int = Field(default=50, ge=1, le=THREAD_PAGE_MAX, description="Page size.")
+
+
+class MentionsPageQuery(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    before_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_BIGINT,
+        description="Keyset paging: the mentions older than this message.",
+    )
+    limit: int = Field(default=50, ge=1, le=THREAD_PAGE_MAX, description="Page size.")

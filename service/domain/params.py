@@ -19,7 +19,9 @@ from pydantic import (
 )
 
 from service.domain.fields import MAX_BIGINT, TITLE_MAX_LENGTH, storable_in_postgres
+from service.domain.messages import MentionsPageQuery, ThreadPageQuery
 from service.domain.people import InboxPageQuery, MembersPageQuery
+from service.domain.reactions import ReactorsPageQuery
 from service.domain.search import CURSOR_PATTERN, SearchWords
 from service.domain.webhooks import AttemptsPageQuery, WebhooksPageQuery
 
@@ -51,10 +53,14 @@ SearchText = Annotated[
 ]
 
 
+INCLUDE_THREADS = "Thread replies too; by default the main timeline alone (root messages)."
+
+
 class Latest(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     limit: int
+    include_threads: bool = Field(default=False, description=INCLUDE_THREADS)
 
 
 def _page_fields(*, default_limit: int, max_limit: int, order: str) -> dict[str, Any]:
@@ -194,6 +200,7 @@ class SearchQuery(BaseModel):
     q: SearchWords = Field(description=Q_DESCRIPTION, examples=["рабочие встречи"])
     cursor: str | None = Field(default=None, pattern=CURSOR_PATTERN, description=CURSOR_DESCRIPTION)
     limit: int = Field(default=20, ge=1, le=SEARCH_PAGE_MAX, description="Page size.")
+    include_threads: bool = Field(default=False, description=INCLUDE_THREADS)
 
 
 class MessagesPage(Page):
@@ -203,6 +210,7 @@ class MessagesPage(Page):
         default=None, description=Q_DESCRIPTION + " With q, the list is ranked search hits."
     )
     cursor: str | None = Field(default=None, pattern=CURSOR_PATTERN, description=CURSOR_DESCRIPTION)
+    include_threads: bool = Field(default=False, description=INCLUDE_THREADS)
     around_id: int | None = Field(
         default=None,
         ge=1,
@@ -261,6 +269,9 @@ class QueryModels:
     inbox_page: type[InboxPageQuery] = InboxPageQuery
     webhooks_page: type[WebhooksPageQuery] = WebhooksPageQuery
     attempts_page: type[AttemptsPageQuery] = AttemptsPageQuery
+    reactors_page: type[ReactorsPageQuery] = ReactorsPageQuery
+    thread_page: type[ThreadPageQuery] = ThreadPageQuery
+    mentions_page: type[MentionsPageQuery] = MentionsPageQuery
 
 
 def query_models(*, default_messages: int, max_messages: int) -> QueryModels:

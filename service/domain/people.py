@@ -3,23 +3,21 @@ caller is to the data layer (Viewer)."""
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     RootModel,
-    StringConstraints,
 )
 
 from service.domain.chats import ChatPublic
 from service.domain.errors import ChatNotFound, NotAMember, NotAnOwner
-from service.domain.fields import DisplayName
+from service.domain.fields import DisplayName, UserId
 from service.domain.messages import MessagePublic
 
 Role = Literal["owner", "member"]
-USER_ID_MAX_LENGTH = 255
 MEMBERS_PAGE_MAX = 100
 INBOX_PAGE_MAX = 100
 
@@ -39,9 +37,6 @@ class Viewer:
 
 
 ANYONE = Viewer(user=None)
-
-
-UserId = Annotated[str, StringConstraints(min_length=1, max_length=USER_ID_MAX_LENGTH)]
 
 
 class UserPublic(BaseModel):
@@ -99,6 +94,9 @@ class InboxItem(BaseModel):
     chat: ChatPublic
     role: Role
     unread_count: int = Field(description="The caller's unread messages in the chat.")
+    unread_mentions: int = Field(
+        description="Messages after the caller's read position that mention it."
+    )
     last_read_id: int = Field(description="The caller's read position in the chat.")
     last_message: MessagePublic | None = Field(description="The chat's newest message.")
 
@@ -110,6 +108,9 @@ class Inbox(RootModel[list[InboxItem]]):
 class UnreadSummary(BaseModel):
     total_unread_count: int = Field(description="Unread messages in all the caller's chats.")
     unread_chats: int = Field(description="How many of the caller's chats have any.")
+    unread_mentions: int = Field(
+        description="Messages after the caller's read positions that mention it, in all its chats."
+    )
 
 
 class MembersPageQuery(BaseModel):
@@ -145,6 +146,7 @@ class ChatAccess:
     visibility: str
     role: str | None
     owners: int
+    members_can_pin: bool = True
 
 
 # What an operation needs: to see the chat, to be a member, or to own it.

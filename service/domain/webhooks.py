@@ -25,6 +25,10 @@ EventType = Literal[
     "chat_deleted",
     "member_joined",
     "member_left",
+    "reaction_added",
+    "reaction_removed",
+    "message_pinned",
+    "message_unpinned",
 ]
 EVENT_TYPES = get_args(EventType)[1:]
 URL_MAX_LENGTH = 2048

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from service.auth.keys import KEY_NAME, SCOPES, ApiKeys
 from service.domain.errors import KeyNameTaken
-from service.domain.people import USER_ID_MAX_LENGTH
+from service.domain.fields import USER_ID_MAX_LENGTH
 from service.ops.commands import command_data
 from service.settings import Settings
 

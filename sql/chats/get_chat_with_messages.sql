@@ -9,10 +9,10 @@
 -- $3 viewer text: the caller's user id; NULL when authentication is off (every chat
 --   is open to everyone, and read state is the chat's shared position)
 -- $4 admin boolean: the caller has the admin scope, which sees every chat
+-- $5 include_threads boolean: thread replies too (false: the main timeline alone)
 -- returns: {"chat": {id, title, created_at, message_count, unread_count (the viewer's: NULL
---   for a non-member), visibility, member_count},
---           "messages": [{id, chat_id, text, created_at, is_read, author,
---   edited_at, reply_to}, ...]} as text, or NULL
+--   for a non-member), visibility, member_count, members_can_pin},
+--           "messages": [message_json (migration 0019), ...]} as text, or NULL
 --          when the chat does not exist or the viewer may not see it
 SELECT json_build_object(
     'chat', json_build_object(
@@ -28,28 +28,24 @@ SELECT json_build_object(
             )
         END,
         'visibility', c.visibility,
-        'member_count', c.member_count
+        'member_count', c.member_count,
+        'members_can_pin', c.members_can_pin
     ),
     'messages', coalesce(
         (
             SELECT json_agg(
-                json_build_object(
-                    'id', m.id,
-                    'chat_id', m.chat_id,
-                    'text', m.text,
-                    'created_at', api_time(m.created_at),
-                    'is_read', m.id <= CASE WHEN $3::text IS NULL THEN c.last_read_id ELSE me.last_read_id END,
-                    'author', m.author,
-                    'edited_at', api_time(m.edited_at),
-                    'reply_to', m.reply_to
+                message_json(
+                    m.message,
+                    CASE WHEN $3::text IS NULL THEN c.last_read_id ELSE me.last_read_id END,
+                    $3::text
                 )
-                ORDER BY m.created_at DESC, m.id DESC
+                ORDER BY (m.message).created_at DESC, (m.message).id DESC
             )
             FROM (
-                SELECT messages.id, messages.chat_id, messages.text, messages.created_at,
-                       messages.author, messages.edited_at, messages.reply_to
+                SELECT row(messages.*)::messages AS message
                 FROM messages
                 WHERE messages.chat_id = c.id
+                  AND (messages.thread_id IS NULL OR $5::boolean)
                 ORDER BY messages.created_at DESC, messages.id DESC
                 LIMIT (SELECT $2::integer)
             ) AS m

@@ -10,7 +10,8 @@
 -- $6 viewer text: the caller's user id; NULL when authentication is off (every chat
 --   is open to everyone, and unread_count is the chat's shared one)
 -- $7 admin boolean: the caller has the admin scope, which sees every chat
--- returns: [{id, title, created_at, message_count, unread_count, visibility, member_count},
+-- returns: [{id, title, created_at, message_count, unread_count, visibility, member_count,
+--   members_can_pin},
 --   ...] as text
 SELECT coalesce(
     json_agg(
@@ -27,7 +28,8 @@ SELECT coalesce(
                 )
             END,
             'visibility', visibility,
-            'member_count', member_count
+            'member_count', member_count,
+            'members_can_pin', members_can_pin
         )
         ORDER BY id
     ),
@@ -35,7 +37,8 @@ SELECT coalesce(
 )::text
 FROM (
     SELECT c.id, c.title, c.created_at, c.message_count, c.unread_count, c.visibility,
-           c.member_count, c.deleted_revision, me.last_read_id AS member_last_read_id,
+           c.member_count, c.members_can_pin, c.deleted_revision,
+           me.last_read_id AS member_last_read_id,
            me.read_base AS member_read_base, me.read_revision AS member_read_revision
     FROM chats AS c
     LEFT JOIN chat_members AS me ON c.id = me.chat_id AND me.user_id = $6::text

@@ -75,15 +75,8 @@ queued AS (
             'timestamp', api_time(f.created_at),
             'data', CASE
                 WHEN f.event IN ('message', 'message_edited') AND msg.id IS NOT NULL
-                    THEN json_build_object(
-                        'id', msg.id,
-                        'chat_id', msg.chat_id,
-                        'text', msg.text,
-                        'created_at', api_time(msg.created_at),
-                        'author', msg.author,
-                        'edited_at', api_time(msg.edited_at),
-                        'reply_to', msg.reply_to
-                    )
+                    -- Read state is a member's own, not a backend's.
+                    THEN (message_json(msg.*, NULL, NULL)::jsonb - 'is_read')::json
                 WHEN f.event IN ('message', 'message_edited', 'message_deleted')
                     THEN json_build_object('id', f.message_id, 'chat_id', f.chat_id)
                 WHEN f.event = 'chat_deleted'

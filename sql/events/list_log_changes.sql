@@ -42,16 +42,7 @@ SELECT
                 json_build_object(
                     'chat_id', l.chat_id,
                     'message', CASE WHEN l.event = 'message' AND m.id IS NOT NULL THEN
-                        json_build_object(
-                            'id', m.id,
-                            'chat_id', m.chat_id,
-                            'text', m.text,
-                            'created_at', m.created_at,
-                            'is_read', m.id <= c.last_read_id,
-                            'author', m.author,
-                            'edited_at', m.edited_at,
-                            'reply_to', m.reply_to
-                        )
+                        message_json(m.*, c.last_read_id, NULL)
                     END
                 )
                 ORDER BY l.position

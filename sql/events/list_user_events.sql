@@ -10,11 +10,11 @@
 -- $4 after bigint: the position within the set delivered last (0: none yet)
 -- $5 limit integer: page size
 -- returns: target (the snapshot the page was read up to, as text) and events, a JSON array
---   of {position, event, chat_id, data} as text; data is the message for message and
+--   of {position, event, chat_id, data} as text; data is the message (message_json) for message and
 --   message_edited ({id, chat_id} when it has been deleted since), {id, chat_id} for
 --   message_deleted, {chat_id, title} for chat_renamed, {chat_id} for chat_deleted,
 --   {chat_id, user_id, role} for the membership events, {chat_id, last_read_id,
---   unread_count} for read
+--   unread_count} for read, and the logged data (with chat_id) for reactions and pins
 WITH snap AS (
     SELECT coalesce($3::text::pg_snapshot, pg_current_snapshot()) AS target
 ),
@@ -66,16 +66,7 @@ SELECT
                     'chat_id', p.chat_id,
                     'data', CASE
                         WHEN p.event IN ('message', 'message_edited') AND msg.id IS NOT NULL
-                            THEN json_build_object(
-                                'id', msg.id,
-                                'chat_id', msg.chat_id,
-                                'text', msg.text,
-                                'created_at', api_time(msg.created_at),
-                                'is_read', msg.id <= me.last_read_id,
-                                'author', msg.author,
-                                'edited_at', api_time(msg.edited_at),
-                                'reply_to', msg.reply_to
-                            )
+                            THEN message_json(msg.*, me.last_read_id, $1::text)
                         WHEN p.event IN ('message', 'message_edited', 'message_deleted')
                             THEN json_build_object('id', p.message_id, 'chat_id', p.chat_id)
                         WHEN p.event = 'chat_deleted'

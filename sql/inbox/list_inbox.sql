@@ -9,8 +9,8 @@
 -- $3 before_id bigint: and that chat's id
 -- $4 limit integer: page size
 -- returns: [{chat: {id, title, created_at, message_count, unread_count, visibility,
---   member_count}, role, unread_count, last_read_id, last_message: {id, chat_id, text,
---   created_at, is_read, author, edited_at, reply_to} or null}, ...] as text
+--   member_count, members_can_pin}, role, unread_count, unread_mentions, last_read_id,
+--   last_message: message_json (migration 0019) or null}, ...] as text
 WITH mine AS (
     SELECT c.id, c.title, c.created_at, c.message_count, c.visibility, c.member_count,
            c.last_message_id, coalesce(c.last_message_at, c.created_at) AS active_at,
@@ -18,7 +18,15 @@ WITH mine AS (
            member_unread(
                c.id, c.message_count, c.deleted_revision, cm.last_read_id, cm.read_base,
                cm.read_revision
-           ) AS unread
+           ) AS unread,
+           -- The member's mentions after its read position: an index range of those alone.
+           (
+               SELECT count(*)
+               FROM message_mentions AS mm
+               WHERE mm.user_id = $1::text AND mm.chat_id = c.id
+                 AND mm.message_id > cm.last_read_id
+           ) AS unread_mentions,
+           c.members_can_pin
     FROM chat_members AS cm
     JOIN chats AS c ON cm.chat_id = c.id
     WHERE cm.user_id = $1::text
@@ -39,21 +47,16 @@ SELECT coalesce(
                 'message_count', p.message_count,
                 'unread_count', p.unread,
                 'visibility', p.visibility,
-                'member_count', p.member_count
+                'member_count', p.member_count,
+                'members_can_pin', p.members_can_pin
             ),
             'role', p.role,
             'unread_count', p.unread,
+            'unread_mentions', p.unread_mentions,
             'last_read_id', p.last_read_id,
-            'last_message', CASE WHEN lm.id IS NOT NULL THEN json_build_object(
-                'id', lm.id,
-                'chat_id', lm.chat_id,
-                'text', lm.text,
-                'created_at', api_time(lm.created_at),
-                'is_read', lm.id <= p.last_read_id,
-                'author', lm.author,
-                'edited_at', api_time(lm.edited_at),
-                'reply_to', lm.reply_to
-            ) END
+            'last_message', CASE
+                WHEN lm.id IS NOT NULL THEN message_json(lm.*, p.last_read_id, $1::text)
+            END
         )
         ORDER BY p.active_at DESC, p.id DESC
     ),

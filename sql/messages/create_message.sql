@@ -11,9 +11,12 @@
 -- $3 author text: who posts it (NULL when authentication is off)
 -- $4 reply_to bigint: the message it answers, which must be in the same chat (NULL: none)
 -- $5 admin boolean: the author has the admin scope, which may post without being a member
--- returns: id, chat_id, text, created_at, is_read, author, edited_at, reply_to; no row when
---   the chat does not exist, the author may not post into it, or $4 is not one of its
---   messages
+-- $6 thread_id bigint: the root of the thread it replies in, a message of the same chat that
+--   is not itself a reply (NULL: the main timeline); the threads triggers (0019) count it
+-- $7 mentions text[]: the user ids it mentions, members of the chat (checked before)
+-- returns: id, chat_id, text, created_at, is_read, author, edited_at, reply_to, thread_id,
+--   mentions (a JSON array as text); no row when the chat does not exist, the author may not post into it, or $4 or $6 is not one
+--   of its messages
 WITH chat AS (
     SELECT c.id, c.last_read_id, c.message_count, c.deleted_revision,
            me.user_id IS NOT NULL AS by_member
@@ -24,13 +27,29 @@ WITH chat AS (
     FOR NO KEY UPDATE OF c
 ),
 inserted AS (
-    INSERT INTO messages (chat_id, text, created_at, author, reply_to)
+    INSERT INTO messages (chat_id, text, created_at, author, reply_to, thread_id)
     SELECT chat.id AS chat_id, $2::text AS text, clock_timestamp() AS created_at,
-           $3::text AS author, $4::bigint AS reply_to
+           $3::text AS author, $4::bigint AS reply_to, $6::bigint AS thread_id
     FROM chat
-    WHERE $4::bigint IS NULL
-       OR EXISTS (SELECT 1 FROM messages AS r WHERE r.id = $4::bigint AND r.chat_id = chat.id)
-    RETURNING id, chat_id, text, created_at, author, edited_at, reply_to
+    WHERE (
+        $4::bigint IS NULL
+        OR EXISTS (SELECT 1 FROM messages AS r WHERE r.id = $4::bigint AND r.chat_id = chat.id)
+    )
+      AND (
+          $6::bigint IS NULL
+          OR EXISTS (
+              SELECT 1 FROM messages AS root
+              WHERE root.id = $6::bigint AND root.chat_id = chat.id AND root.thread_id IS NULL
+          )
+      )
+    RETURNING id, chat_id, text, created_at, author, edited_at, reply_to, thread_id
+),
+mentioned AS (
+    INSERT INTO message_mentions (message_id, user_id, chat_id, ordinal)
+    SELECT i.id AS message_id, given.user_id, i.chat_id, given.ordinal
+    FROM inserted AS i
+    CROSS JOIN unnest($7::text []) WITH ORDINALITY AS given (user_id, ordinal)
+    RETURNING user_id, ordinal
 ),
 read_own AS (
     UPDATE chat_members AS me
@@ -47,6 +66,9 @@ SELECT i.id, i.chat_id, i.text, i.created_at,
            WHEN $3::text IS NULL THEN i.id <= chat.last_read_id
            WHEN chat.by_member THEN (SELECT count(*) = 1 FROM read_own)
        END AS is_read,
-       i.author, i.edited_at, i.reply_to
+       i.author, i.edited_at, i.reply_to, i.thread_id,
+       coalesce(
+           (SELECT json_agg(n.user_id ORDER BY n.ordinal) FROM mentioned AS n), '[]'::json
+       )::text AS mentions
 FROM inserted AS i
 CROSS JOIN chat;

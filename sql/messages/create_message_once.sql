@@ -12,9 +12,13 @@
 -- $5 reply_to bigint: the message it answers, in the same chat (NULL: none); part of the
 --   request a key is bound to
 -- $6 admin boolean: the author has the admin scope, which may post without being a member
+-- $7 thread_id bigint: the root of the thread it replies in (NULL: the main timeline), as in
+--   create_message.sql
+-- $8 mentions text[]: the user ids it mentions, members of the chat (checked before)
 -- returns: replayed (true when the key was used before), same_request (whether that use had the
---   same request), id, chat_id, text, created_at, is_read, author, edited_at, reply_to; no row when the chat
---   does not exist or the author may not post into it
+--   same request), id, chat_id, text, created_at, is_read, author, edited_at, reply_to,
+--   thread_id, mentions (a JSON array as text); no row when the chat does not exist, the
+--   author may not post into it, or $5 or $7 is not one of its messages
 WITH chat AS (
     SELECT c.id, c.last_read_id, c.message_count, c.deleted_revision,
            me.user_id IS NOT NULL AS by_member, me.last_read_id AS member_last_read_id
@@ -30,7 +34,15 @@ previous AS (
                WHEN $4::text IS NULL THEN m.id <= chat.last_read_id
                ELSE m.id <= chat.member_last_read_id
            END AS is_read,
-           m.author, m.edited_at, m.reply_to
+           m.author, m.edited_at, m.reply_to, m.thread_id,
+           coalesce(
+               (
+                   SELECT json_agg(mm.user_id ORDER BY mm.ordinal)
+                   FROM message_mentions AS mm
+                   WHERE mm.message_id = m.id
+               ),
+               '[]'::json
+           )::text AS mentions
     FROM idempotency_keys AS k
     JOIN messages AS m ON k.message_id = m.id
     JOIN chat ON m.chat_id = chat.id
@@ -38,16 +50,30 @@ previous AS (
       AND k.key = $3::text
 ),
 inserted AS (
-    INSERT INTO messages (chat_id, text, created_at, author, reply_to)
+    INSERT INTO messages (chat_id, text, created_at, author, reply_to, thread_id)
     SELECT chat.id AS chat_id, $2::text AS text, clock_timestamp() AS created_at,
-           $4::text AS author, $5::bigint AS reply_to
+           $4::text AS author, $5::bigint AS reply_to, $7::bigint AS thread_id
     FROM chat
     WHERE NOT EXISTS (SELECT 1 FROM previous)
       AND (
           $5::bigint IS NULL
           OR EXISTS (SELECT 1 FROM messages AS r WHERE r.id = $5::bigint AND r.chat_id = chat.id)
       )
-    RETURNING id, chat_id, text, created_at, author, edited_at, reply_to
+      AND (
+          $7::bigint IS NULL
+          OR EXISTS (
+              SELECT 1 FROM messages AS root
+              WHERE root.id = $7::bigint AND root.chat_id = chat.id AND root.thread_id IS NULL
+          )
+      )
+    RETURNING id, chat_id, text, created_at, author, edited_at, reply_to, thread_id
+),
+mentioned AS (
+    INSERT INTO message_mentions (message_id, user_id, chat_id, ordinal)
+    SELECT i.id AS message_id, given.user_id, i.chat_id, given.ordinal
+    FROM inserted AS i
+    CROSS JOIN unnest($8::text []) WITH ORDINALITY AS given (user_id, ordinal)
+    RETURNING user_id, ordinal
 ),
 recorded AS (
     INSERT INTO idempotency_keys (chat_id, key, request_hash, message_id)
@@ -70,10 +96,13 @@ SELECT FALSE AS replayed, TRUE AS same_request, i.id, i.chat_id, i.text, i.creat
            WHEN $4::text IS NULL THEN i.id <= chat.last_read_id
            WHEN chat.by_member THEN (SELECT count(*) = 1 FROM read_own)
        END AS is_read,
-       i.author, i.edited_at, i.reply_to
+       i.author, i.edited_at, i.reply_to, i.thread_id,
+       coalesce(
+           (SELECT json_agg(n.user_id ORDER BY n.ordinal) FROM mentioned AS n), '[]'::json
+       )::text AS mentions
 FROM inserted AS i
 CROSS JOIN chat
 UNION ALL
 SELECT TRUE AS replayed, request_hash = request_hash($2::text, $5::bigint) AS same_request,
-       id, chat_id, text, created_at, is_read, author, edited_at, reply_to
+       id, chat_id, text, created_at, is_read, author, edited_at, reply_to, thread_id, mentions
 FROM previous;

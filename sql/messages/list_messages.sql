@@ -8,28 +8,24 @@
 -- $4 viewer text: the caller's user id; NULL when authentication is off (every chat
 --   is open to everyone, and read state is the chat's shared position)
 -- $5 admin boolean: the caller has the admin scope, which sees every chat
--- returns: [{id, chat_id, text, created_at, is_read, author,
---   edited_at, reply_to}, ...] as text, or NULL when the chat does
+-- $6 include_threads boolean: thread replies too (false: the main timeline alone)
+-- returns: [message_json (migration 0019), ...] as text, or NULL when the chat does
 --   not exist
 SELECT coalesce(
     (
         SELECT json_agg(
-            json_build_object(
-                'id', m.id,
-                'chat_id', m.chat_id,
-                'text', m.text,
-                'created_at', api_time(m.created_at),
-                'is_read', m.id <= CASE WHEN $4::text IS NULL THEN c.last_read_id ELSE me.last_read_id END,
-                'author', m.author,
-                'edited_at', api_time(m.edited_at),
-                'reply_to', m.reply_to
+            message_json(
+                m.message,
+                CASE WHEN $4::text IS NULL THEN c.last_read_id ELSE me.last_read_id END,
+                $4::text
             )
-            ORDER BY m.created_at DESC, m.id DESC
+            ORDER BY (m.message).created_at DESC, (m.message).id DESC
         )
         FROM (
-            SELECT p.id, p.chat_id, p.text, p.created_at, p.author, p.edited_at, p.reply_to
+            SELECT row(p.*)::messages AS message
             FROM messages AS p
             WHERE p.chat_id = c.id
+              AND (p.thread_id IS NULL OR $6::boolean)
             ORDER BY p.created_at DESC, p.id DESC
             LIMIT (SELECT $3::integer)
             OFFSET (SELECT $2::bigint)

@@ -15,10 +15,11 @@
 -- $7 viewer text: the caller's user id; NULL when authentication is off (every chat
 --   is open to everyone, and read state is the chat's shared position)
 -- $8 admin boolean: the caller has the admin scope, which sees every chat
+-- $9 include_threads boolean: thread replies too (false: the main timeline alone; the
+--   around_id anchor is shown whichever it is)
 -- returns: no row when the chat does not exist or the viewer may not see it; otherwise
 --   anchor_found (false when there is no such anchor), older and newer (how many of each
---   the page holds), and messages: [{id, chat_id, text, created_at, is_read, author,
---   edited_at, reply_to}, ...] as text
+--   the page holds), and messages: [message_json (migration 0019), ...] as text
 WITH chat AS (
     SELECT c.id,
            CASE WHEN $7::text IS NULL THEN c.last_read_id ELSE me.last_read_id END AS read_id
@@ -38,7 +39,7 @@ anchor AS (
         SELECT a.id, a.created_at
         FROM chat
         JOIN messages AS a ON chat.id = a.chat_id
-        WHERE $3::boolean AND a.id > chat.read_id
+        WHERE $3::boolean AND a.id > chat.read_id AND (a.thread_id IS NULL OR $9::boolean)
         ORDER BY a.id
         LIMIT 1
     )
@@ -47,37 +48,35 @@ anchor AS (
         SELECT a.id, a.created_at
         FROM chat
         JOIN messages AS a ON chat.id = a.chat_id
-        WHERE a.created_at >= $4::timestamptz
+        WHERE a.created_at >= $4::timestamptz AND (a.thread_id IS NULL OR $9::boolean)
         ORDER BY a.created_at, a.id
         LIMIT 1
     )
 ),
 older AS (
-    SELECT p.id, p.chat_id, p.text, p.created_at, p.author, p.edited_at, p.reply_to
+    SELECT row(p.*)::messages AS message
     FROM anchor AS a
     JOIN messages AS p ON p.chat_id = $1::bigint
-    WHERE (p.created_at, p.id) < (a.created_at, a.id)
+    WHERE (p.created_at, p.id) < (a.created_at, a.id) AND (p.thread_id IS NULL OR $9::boolean)
     ORDER BY p.created_at DESC, p.id DESC
     LIMIT (SELECT $5::integer)
 ),
 newer AS (
-    SELECT p.id, p.chat_id, p.text, p.created_at, p.author, p.edited_at, p.reply_to
+    SELECT row(p.*)::messages AS message
     FROM anchor AS a
     JOIN messages AS p ON p.chat_id = $1::bigint
-    WHERE (p.created_at, p.id) > (a.created_at, a.id)
+    WHERE (p.created_at, p.id) > (a.created_at, a.id) AND (p.thread_id IS NULL OR $9::boolean)
     ORDER BY p.created_at, p.id
     LIMIT (SELECT $6::integer)
 ),
 page AS (
-    SELECT p.id, p.chat_id, p.text, p.created_at, p.author, p.edited_at, p.reply_to
+    SELECT row(p.*)::messages AS message
     FROM anchor AS a
     JOIN messages AS p ON a.id = p.id
     UNION ALL
-    SELECT o.id, o.chat_id, o.text, o.created_at, o.author, o.edited_at, o.reply_to
-    FROM older AS o
+    SELECT o.message FROM older AS o
     UNION ALL
-    SELECT n.id, n.chat_id, n.text, n.created_at, n.author, n.edited_at, n.reply_to
-    FROM newer AS n
+    SELECT n.message FROM newer AS n
 )
 SELECT (SELECT count(*) FROM anchor) > 0 AS anchor_found,
        (SELECT count(*) FROM older) AS older,
@@ -85,17 +84,8 @@ SELECT (SELECT count(*) FROM anchor) > 0 AS anchor_found,
        coalesce(
            (
                SELECT json_agg(
-                   json_build_object(
-                       'id', m.id,
-                       'chat_id', m.chat_id,
-                       'text', m.text,
-                       'created_at', api_time(m.created_at),
-                       'is_read', m.id <= chat.read_id,
-                       'author', m.author,
-                       'edited_at', api_time(m.edited_at),
-                       'reply_to', m.reply_to
-                   )
-                   ORDER BY m.created_at DESC, m.id DESC
+                   message_json(m.message, chat.read_id, $7::text)
+                   ORDER BY (m.message).created_at DESC, (m.message).id DESC
                )
                FROM page AS m
            ),

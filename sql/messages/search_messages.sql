@@ -14,8 +14,9 @@
 -- $6 viewer text: the caller's user id; NULL when authentication is off (every chat is open
 --   to everyone, and is_read follows the chat's shared position)
 -- $7 admin boolean: the caller has the admin scope, which sees every chat
+-- $8 include_threads boolean: thread replies too (false: root messages alone)
 -- Only chats the viewer may see contribute hits: public ones and the viewer's own.
--- returns: id, chat_id, text, created_at, is_read, author, edited_at, reply_to, rank, snippet
+-- returns: message (message_json, as text), rank, snippet
 WITH search AS (
     SELECT to_tsquery('russian', $1::text) AS query
 ),
@@ -30,6 +31,7 @@ hits AS (
     FROM messages AS m
     WHERE to_tsvector('russian', m.text) @@ to_tsquery('russian', $1::text)
       AND ($2::bigint [] IS NULL OR m.chat_id = any($2::bigint []))
+      AND (m.thread_id IS NULL OR $8::boolean)
       AND (
           $6::text IS NULL
           OR $7::boolean
@@ -49,9 +51,10 @@ page AS (
     ORDER BY h.rank DESC, h.id DESC
     LIMIT $5::integer
 )
-SELECT pg.id, pg.chat_id, pg.text, pg.created_at,
-       pg.id <= CASE WHEN $6::text IS NULL THEN c.last_read_id ELSE me.last_read_id END AS is_read,
-       pg.author, pg.edited_at, pg.reply_to, pg.rank,
+SELECT message_json(
+           m.*, CASE WHEN $6::text IS NULL THEN c.last_read_id ELSE me.last_read_id END, $6::text
+       )::text AS message,
+       pg.rank,
        ts_headline(
            'russian',
            translate(pg.text, chr(2) || chr(3), ''),
@@ -60,6 +63,7 @@ SELECT pg.id, pg.chat_id, pg.text, pg.created_at,
            || 'MaxFragments=2'
        ) AS snippet
 FROM page AS pg
+JOIN messages AS m ON pg.id = m.id
 JOIN chats AS c ON pg.chat_id = c.id
 LEFT JOIN chat_members AS me ON c.id = me.chat_id AND me.user_id = $6::text
 CROSS JOIN search AS s

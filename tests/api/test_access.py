@@ -10,7 +10,7 @@ import pytest
 
 from service.api.appkeys import AUTHENTICATOR
 from service.auth.keys import ApiKeys
-from tests.support.api import BODIES, PARAMS, Client, MakeClient, bearer
+from tests.support.api import BODIES, EMOJI, PARAMS, Client, MakeClient, bearer
 
 # Callers: key name -> scopes. The key's user is its name.
 CALLERS = {
@@ -43,6 +43,13 @@ NEEDS = {
     "remove_member": "owner",
     "edit_message": "author",
     "delete_message": "author",
+    "list_thread": "see",
+    "list_pins": "see",
+    "pin_message": "member",
+    "unpin_message": "member",
+    "add_reaction": "member",
+    "remove_reaction": "member",
+    "list_reactors": "see",
 }
 MEMBERS = {"owner", "member"}
 
@@ -116,7 +123,16 @@ async def _scene(client: Client, tokens: dict[str, str], visibility: str) -> tup
         assert added.status == 201, await added.text()
     gone = await client.delete(f"/chats/{chat_id}/members/removed", headers=owner)
     assert gone.status == 204
-    return chat_id, (await posted.json())["id"]
+    message_id = (await posted.json())["id"]
+    # Reacted by those who may, and pinned: adding either again is a 200, taking it back a 204.
+    for user in ("owner", "member", "admin"):
+        reacted = await client.put(
+            f"/messages/{message_id}/reactions/{EMOJI}", headers=bearer(tokens[user])
+        )
+        assert reacted.status == 201, await reacted.text()
+    pinned = await client.put(f"/chats/{chat_id}/pins/{message_id}", headers=owner)
+    assert pinned.status == 201, await pinned.text()
+    return chat_id, message_id
 
 
 async def _call(client: Client, op: Op, path: str, headers: dict[str, str]) -> tuple[int, Any, Any]:
@@ -157,7 +173,9 @@ async def test_every_operation_for_every_kind_of_caller(
         for caller in ["anonymous", *CALLERS]:
             chat_id, message_id = await _scene(client, tokens, visibility)
             headers = {} if caller == "anonymous" else bearer(tokens[caller])
-            path = op.path.format(chat_id=chat_id, message_id=message_id, user_id=BYSTANDER)
+            path = op.path.format(
+                chat_id=chat_id, message_id=message_id, user_id=BYSTANDER, emoji=EMOJI
+            )
             status, body, answer_headers = await _call(client, op, path, headers)
             want = expected(op, caller, visibility)
             if status != want:
@@ -166,7 +184,7 @@ async def test_every_operation_for_every_kind_of_caller(
             if status == 404 and op.id in NEEDS:
                 # Exactly what the same request about a chat (or message) that does not exist gets.
                 absent = op.path.format(
-                    chat_id=missing_chat, message_id=missing_message, user_id=BYSTANDER
+                    chat_id=missing_chat, message_id=missing_message, user_id=BYSTANDER, emoji=EMOJI
                 )
                 status2, body2, headers2 = await _call(client, op, absent, headers)
                 if body is None or body2 is None:

@@ -19,11 +19,13 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from service.api.appkeys import AUTHENTICATOR, DATA
 from service.auth.keys import SCOPES, ApiKeys
+from service.domain.people import ANYONE
 from service.domain.webhooks import WebhookCreate
 from service.webhooks.signing import new_secret
 from tests.support.api import (
     AUDIENCE,
     BODIES,
+    EMOJI,
     ISSUER,
     PARAMS,
     Client,
@@ -91,11 +93,18 @@ async def call(
         await setup.app[DATA].databases.write(
             lambda db: TEST_QUERIES.set_message_author(db, message["id"], owner)
         )
+    # Reacted and pinned already, so adding either again is a 200 and taking it back a 204.
+    await setup.app[DATA].reactions.add(message_id=message["id"], emoji=EMOJI, user=owner)
+    await setup.app[DATA].pins.pin(chat_id=chat["id"], message_id=message["id"], viewer=ANYONE)
     webhook = await setup.app[DATA].webhooks.create(
         WebhookCreate.model_validate(BODIES["create_webhook"]), secret=new_secret()
     )
     path = op.path.format(
-        chat_id=chat["id"], message_id=message["id"], user_id=OTHER_MEMBER, webhook_id=webhook.id
+        chat_id=chat["id"],
+        message_id=message["id"],
+        user_id=OTHER_MEMBER,
+        webhook_id=webhook.id,
+        emoji=EMOJI,
     )
     headers = make_headers()
     if op.id in ("follow_chat_socket", "follow_my_socket"):

@@ -28,6 +28,7 @@ async def test_create_chat_returns_201_with_location_and_chat(client: Client) ->
         "unread_count",
         "visibility",
         "member_count",
+        "members_can_pin",
     }
     assert chat["title"] == "Weekend plans"
     assert chat["message_count"] == chat["unread_count"] == 0

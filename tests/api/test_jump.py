@@ -1,6 +1,7 @@
 """Jumping to a message: around_id, around=first_unread and at, with Links paging outward."""
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -10,8 +11,8 @@ from tests.support.people import People
 from tests.support.sql import Statements
 
 
-def _links(response_headers: object) -> dict[str, str]:
-    header = getattr(response_headers, "get")("Link", "")
+def _links(response_headers: Mapping[str, str]) -> dict[str, str]:
+    header = response_headers.get("Link", "")
     return {rel: url for url, rel in re.findall(r'<([^>]*)>; rel="(\w+)"', header)}
 
 

@@ -21,6 +21,12 @@ async def test_post_message_returns_201_with_location(client: Client) -> None:
         "author",
         "edited_at",
         "reply_to",
+        "thread_id",
+        "thread",
+        "reactions",
+        "pinned_at",
+        "mentions",
+        "deleted",
     }
     assert message["author"] is None, "no author while authentication is off"
     assert message["is_read"] is False

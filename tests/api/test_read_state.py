@@ -251,7 +251,7 @@ async def test_the_inbox_order_under_concurrent_posting(room: Room) -> None:
 
 async def test_unread_totals_for_the_badge(room: Room) -> None:
     answer = await room.client.get("/me/unread", headers=room.as_("bob"))
-    assert await answer.json() == {"total_unread_count": 0, "unread_chats": 0}
+    assert await answer.json() == {"total_unread_count": 0, "unread_chats": 0, "unread_mentions": 0}
     other = await room.client.post("/chats", json={"title": "o"}, headers=room.as_("ann"))
     other_id = (await other.json())["id"]
     await room.client.put(
@@ -263,13 +263,14 @@ async def test_unread_totals_for_the_badge(room: Room) -> None:
                 f"/chats/{chat_id}/messages", json={"text": "x"}, headers=room.as_("ann")
             )
     answer = await room.client.get("/me/unread", headers=room.as_("bob"))
-    assert await answer.json() == {"total_unread_count": 5, "unread_chats": 2}
+    assert await answer.json() == {"total_unread_count": 5, "unread_chats": 2, "unread_mentions": 0}
     etag = answer.headers["ETag"]
     same = await room.client.get("/me/unread", headers={**room.as_("bob"), "If-None-Match": etag})
     assert same.status == 304
     assert await (await room.client.get("/me/unread", headers=room.as_("ann"))).json() == {
         "total_unread_count": 0,
         "unread_chats": 0,
+        "unread_mentions": 0,
     }
 
 

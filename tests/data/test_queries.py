@@ -104,6 +104,9 @@ OWNERS = {
     "users",
     "inbox",
     "webhooks",
+    "threads",
+    "reactions",
+    "pins",
     "deliveries",
 }  # data/<folder>.py; rest: db/
 

@@ -97,6 +97,12 @@ async def test_every_event_type_arrives_once_verified_and_in_each_chats_order(
         "author",
         "edited_at",
         "reply_to",
+        "thread_id",
+        "thread",
+        "reactions",
+        "pinned_at",
+        "mentions",
+        "deleted",
     }
     assert (message["id"], message["chat_id"]) == (posted[0]["id"], a)
     by_type = {d.type: d.data for d in got}

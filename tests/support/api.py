@@ -36,6 +36,8 @@ BODIES: dict[str, Any] = {
     "update_webhook": {"description": "indexer"},
 }
 PARAMS: dict[str, dict[str, str]] = {"search_messages": {"q": "t"}}
+# The reaction the tables' paths name ({emoji}); their scenes react with it and pin.
+EMOJI = "👍"
 
 
 def bearer(token: str) -> dict[str, str]:

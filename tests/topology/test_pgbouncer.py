@@ -240,6 +240,6 @@ async def test_people_work_through_pgbouncer(
     inbox = await (await client.get("/me/chats", headers=bob)).json()
     assert [(i["chat"]["id"], i["unread_count"]) for i in inbox] == [(chat["id"], 3)]
     totals = await (await client.get("/me/unread", headers=bob)).json()
-    assert totals == {"total_unread_count": 3, "unread_chats": 1}
+    assert totals == {"total_unread_count": 3, "unread_chats": 1, "unread_mentions": 0}
     assert (await client.delete(f"{url}/members/bob", headers=ann)).status == 204
     assert (await client.get(url, headers=bob)).status == 404

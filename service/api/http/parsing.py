@@ -8,8 +8,9 @@ from aiohttp import hdrs, web
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from service.domain.people import USER_ID_MAX_LENGTH
+from service.domain.fields import USER_ID_MAX_LENGTH
 from service.domain.problems import ValidationIssue
+from service.domain.reactions import EMOJI_RULE, is_reaction
 
 _INT = TypeAdapter(int)
 
@@ -117,6 +118,15 @@ def optional_header_token(request: web.Request, name: str) -> str | None:
         msg="must be 1-255 printable ASCII characters without spaces",
         type="value_error",
     )
+    raise RequestValidationError([issue])
+
+
+def path_emoji(request: web.Request, name: str) -> str:
+    """A reaction in the path (percent-encoded in the URL): one emoji or a :short_name:."""
+    raw = request.match_info[name]
+    if is_reaction(raw):
+        return raw
+    issue = ValidationIssue(loc=["path", name], msg=f"must be {EMOJI_RULE}", type="value_error")
     raise RequestValidationError([issue])
 
 

@@ -8,8 +8,7 @@ from typing import Any, TypeVar, cast
 from aiohttp_apispec import docs
 from pydantic import BaseModel
 
-from service.domain.fields import MAX_BIGINT
-from service.domain.people import USER_ID_MAX_LENGTH
+from service.domain.fields import MAX_BIGINT, USER_ID_MAX_LENGTH
 from service.domain.problems import ErrorBody, ValidationErrorBody
 
 REF_TEMPLATE = "#/components/schemas/{model}"
@@ -43,6 +42,16 @@ def path_user_id(name: str, description: str) -> dict[str, Any]:
         "required": True,
         "description": description,
         "schema": {"type": "string", "minLength": 1, "maxLength": USER_ID_MAX_LENGTH},
+    }
+
+
+def path_emoji(name: str, description: str) -> dict[str, Any]:
+    return {
+        "in": "path",
+        "name": name,
+        "required": True,
+        "description": description,
+        "schema": {"type": "string", "minLength": 1, "maxLength": 66},
     }
 
 
@@ -99,7 +108,16 @@ TAGS = [
     {
         "name": "messages",
         "description": "Post messages (one, idempotently, or up to 1,000 at once), list and "
-        "get them, mark them read, and follow a chat live (Server-Sent Events or WebSocket).",
+        "get them (or jump to one), reply in threads, mark them read, and follow a chat live "
+        "(Server-Sent Events or WebSocket).",
+    },
+    {
+        "name": "reactions",
+        "description": "React to a message with an emoji, take it back, and see who reacted.",
+    },
+    {
+        "name": "pins",
+        "description": "Pin a chat's messages and list what is pinned.",
     },
     {
         "name": "members",
@@ -108,8 +126,8 @@ TAGS = [
     },
     {
         "name": "people",
-        "description": "The caller (profile, its chats most recent first, unread totals) and "
-        "other users' public fields.",
+        "description": "The caller (profile, its chats most recent first, unread totals, "
+        "messages that mention it) and other users' public fields.",
     },
     {
         "name": "webhooks",
