@@ -68,8 +68,17 @@ async def test_every_event_type_arrives_once_verified_and_in_each_chats_order(
     assert (await client.delete(f"/chats/{a}/members/ada")).status == 409  # the last owner
     assert (await client.put(f"/chats/{a}/members/bob", json={"role": "member"})).status == 201
     assert (await client.delete(f"/chats/{a}/members/bob")).status == 204
+    kept = posted[2]["id"]
+    assert (await client.put(f"/messages/{kept}/reactions/%F0%9F%91%8D")).status == 201
+    assert (await client.delete(f"/messages/{kept}/reactions/%F0%9F%91%8D")).status == 204
+    assert (await client.put(f"/chats/{a}/pins/{kept}")).status == 201
+    assert (await client.delete(f"/chats/{a}/pins/{kept}")).status == 204
     assert (await client.delete(f"/chats/{b}")).status == 204
     expected = {
+        "reaction_added": 1,
+        "reaction_removed": 1,
+        "message_pinned": 1,
+        "message_unpinned": 1,
         "message": 6,
         "member_joined": 2,
         "message_edited": 1,
@@ -109,6 +118,16 @@ async def test_every_event_type_arrives_once_verified_and_in_each_chats_order(
     assert by_type["message_edited"]["text"] == "changed"
     assert by_type["message_deleted"] == {"id": posted[1]["id"], "chat_id": b}
     assert by_type["chat_deleted"] == {"chat_id": b}
+    assert by_type["reaction_added"] == {
+        "chat_id": a,
+        "message_id": kept,
+        "emoji": "👍",
+        "user_id": None,
+        "count": 1,
+    }
+    assert by_type["reaction_removed"]["count"] == 0
+    assert by_type["message_pinned"]["message_id"] == kept
+    assert by_type["message_unpinned"] == {"chat_id": a, "message_id": kept, "user_id": None}
     assert by_type["member_left"] == {"chat_id": a, "user_id": "bob", "role": "member"}
     # The scoped, filtered webhook: its chat's rename alone.
     await renames_only.wait_for(lambda: len(renames_only.received()) == 1)
