@@ -17,6 +17,7 @@ from bench.big import measure_big
 from bench.config import Config, PathResult, paths
 from bench.contest import BARE, SERVICE, command, contest
 from bench.dataset import fresh_database, seed, settle
+from bench.decorated import measure_decorated
 from bench.harness import Load, Target, free_port, median, run_wrk, server_env, serving
 from bench.live import measure_live
 from bench.people import measure_people
@@ -130,6 +131,8 @@ def measure(config: Config, workers: list[int]) -> dict[str, Any]:
                 )
             )
             print(f"bench: big operations: {big}", flush=True)
+            decorated = measure_decorated(base, database_url)
+            print(f"bench: decorated messages: {decorated}", flush=True)
 
         settle(database_url)
         people = measure_people(database_url, config, data, wrk, (free_port(), free_port()))
@@ -170,6 +173,7 @@ def measure(config: Config, workers: list[int]) -> dict[str, Any]:
         "contest": entries,
         "paging": paging,
         "big": big,
+        "decorated": decorated,
         "people": people,
         "live": live,
         "webhooks": webhooks,

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.big import big_targets
+from bench.decorated import decorated_targets
 from bench.harness import ROOT, WRK_THREADS
 from bench.live import live_targets
 from bench.people import people_targets
@@ -34,6 +35,7 @@ def targets(report: dict[str, Any]) -> list[tuple[str, str, bool]]:
         ("worker RSS < 150 MB", f"{report['peak_worker_rss_mb']:.0f} MB",
          report["peak_worker_rss_mb"] < 150),
         *big_targets(report["big"]),
+        *decorated_targets(report["decorated"]),
         *people_targets(report["people"]),
         *live_targets(report["live"]),
         *webhook_targets(report["webhooks"]),

@@ -68,7 +68,7 @@ async def list_messages(request: web.Request) -> web.Response:
         )
     if page.jump is not None:
         return await _jump(request, chat_id, page)
-    messages = await request.app[DATA].messages.list_messages(
+    messages = await request.app[DATA].timeline.list_messages(
         chat_id=chat_id,
         skip=page.skip,
         limit=page.limit,
@@ -92,14 +92,14 @@ async def list_messages(request: web.Request) -> web.Response:
 async def _jump(request: web.Request, chat_id: int, page: MessagesPage) -> web.Response:
     """The page around an anchor: up to limit/2 messages each side of around_id (or of the
     first unread message), or from the first message at a time on. Links page outward."""
-    messages, caller = request.app[DATA].messages, viewer(request)
+    timeline, caller = request.app[DATA].timeline, viewer(request)
     if page.at is not None:
         # One older message more than shown: whether a `next` link has anything to give.
         anchor, older, newer = Anchor(at=page.at), 1, page.limit - 1
     else:
         anchor = Anchor(message_id=page.around_id, first_unread=page.around is not None)
         older = newer = page.limit // 2
-    around = await messages.messages_around(
+    around = await timeline.messages_around(
         chat_id=chat_id,
         anchor=anchor,
         older=older,
@@ -110,7 +110,7 @@ async def _jump(request: web.Request, chat_id: int, page: MessagesPage) -> web.R
     if around is None and page.at is not None:
         return conditional_json_response(request, MessageList([]))
     if around is None:  # nothing unread: the latest page
-        latest = await messages.list_messages(
+        latest = await timeline.list_messages(
             chat_id=chat_id,
             skip=0,
             limit=page.limit,

@@ -42,7 +42,7 @@ async def search_page(
 ) -> web.Response:
     """One page of hits (in chat_ids, or in the chat in_chat, which must exist), with a Link
     to the next one when it is full."""
-    hits = await request.app[DATA].messages.search(
+    hits = await request.app[DATA].search.messages(
         tsquery=to_tsquery(q),
         chat_ids=chat_ids,
         after=_cursor(cursor),

@@ -13,8 +13,10 @@ from service.data.messages import Messages
 from service.data.pins import Pins
 from service.data.reactions import Reactions
 from service.data.reading import ReadPositions
+from service.data.search import Search
 from service.data.sql import Queries
 from service.data.threads import Threads
+from service.data.timeline import Timeline
 from service.data.users import Users
 from service.data.webhooks import Webhooks
 from service.db.databases import Databases
@@ -30,6 +32,8 @@ class DataLayer:
     reading: ReadPositions
     users: Users
     inbox: Inboxes
+    timeline: Timeline
+    search: Search
     threads: Threads
     reactions: Reactions
     pins: Pins
@@ -50,6 +54,8 @@ class DataLayer:
             reading=ReadPositions(databases, queries, chats=chats, members=members),
             users=Users(databases, queries),
             inbox=Inboxes(databases, queries),
+            timeline=Timeline(databases, queries),
+            search=Search(databases, queries, members=members),
             threads=Threads(databases, queries),
             reactions=Reactions(databases, queries),
             pins=Pins(databases, queries),

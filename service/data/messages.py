@@ -1,8 +1,7 @@
-"""Messages (sql/messages/): post (once per Idempotency-Key, or in bulk), page through a chat,
-get, edit, delete, and full-text search. Read positions are data/reading.py's."""
+"""Messages (sql/messages/): post (once per Idempotency-Key, or in bulk, into the timeline or
+a thread), get, edit, delete. Pages are data/timeline.py's, search data/search.py's, read
+positions data/reading.py's."""
 
-import html
-import json
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
@@ -14,16 +13,14 @@ from service.data.members import Members
 from service.data.sql import Queries
 from service.db.databases import Databases
 from service.domain.errors import (
-    AnchorNotFound,
     ChatNotFound,
     IdempotencyKeyReused,
     MessageNotFound,
     NotAThreadRoot,
     ReplyNotInChat,
 )
-from service.domain.messages import Anchor, Around, MessageList, MessagePublic
+from service.domain.messages import MessageList, MessagePublic
 from service.domain.people import ChatAccess, Viewer
-from service.domain.search import SearchHit
 
 _MENTIONS = TypeAdapter(list[str])
 
@@ -62,7 +59,7 @@ class Messages(DataModule):
     ) -> MessagePublic:
         """Posts as the viewer (its user is the author)."""
         require_chat_id(chat_id)
-        await self._members.require_members(chat_id, mentions)
+        await self._check_mentions(chat_id, mentions, viewer)
         row = await self._write(
             self._sql.create_message,
             chat_id,
@@ -76,6 +73,12 @@ class Messages(DataModule):
         if row is None:
             await self._why_not_posted(chat_id, reply_to, thread_id, viewer)
         return _message(row)
+
+    async def _check_mentions(self, chat_id: int, mentions: Sequence[str], viewer: Viewer) -> None:
+        """Mentions name members; whether they are is told only to who may post here."""
+        if mentions:
+            await self._members.require(viewer, chat_id, "member")
+            await self._members.require_members(chat_id, mentions)
 
     async def _why_not_posted(
         self, chat_id: int, reply_to: int | None, thread_id: int | None, viewer: Viewer
@@ -108,7 +111,7 @@ class Messages(DataModule):
         """Posts a message under an Idempotency-Key; returns it and whether it was a replay of
         an earlier post with the same key."""
         require_chat_id(chat_id)
-        await self._members.require_members(chat_id, mentions)
+        await self._check_mentions(chat_id, mentions, viewer)
         for attempt in (1, 2):
             try:
                 row = await self._write(
@@ -149,75 +152,6 @@ class Messages(DataModule):
             await self._members.require(viewer, chat_id, "member")
             raise ChatNotFound(chat_id)
         return created
-
-    async def list_messages(
-        self,
-        *,
-        chat_id: int,
-        skip: int,
-        limit: int,
-        before_id: int | None = None,
-        after_id: int | None = None,
-        viewer: Viewer,
-        include_threads: bool = False,
-    ) -> MessageList:
-        """A page of the chat's messages (thread replies too with include_threads); a chat the
-        viewer may not see is not found."""
-        require_chat_id(chat_id)
-        sql, who = self._sql, (*viewer.args, include_threads)
-        if before_id is None and after_id is None:
-            document = await self._read(sql.list_messages, chat_id, skip, limit, *who)
-            if document is None:
-                raise ChatNotFound(chat_id)
-            return MessageList.model_validate_json(document)
-
-        if before_id is not None and after_id is not None:
-            row = await self._read(
-                sql.list_messages_between, chat_id, after_id, before_id, skip, limit, *who
-            )
-        elif before_id is not None:
-            row = await self._read(sql.list_messages_before, chat_id, before_id, skip, limit, *who)
-        else:
-            row = await self._read(sql.list_messages_after, chat_id, after_id, skip, limit, *who)
-        if row is None:
-            raise ChatNotFound(chat_id)
-        for name, anchor in (("after", after_id), ("before", before_id)):
-            if anchor is not None and not row[f"{name}_found"]:
-                raise AnchorNotFound(anchor, chat_id)
-        return MessageList.model_validate_json(row["messages"])
-
-    async def messages_around(
-        self,
-        *,
-        chat_id: int,
-        anchor: Anchor,
-        older: int,
-        newer: int,
-        viewer: Viewer,
-        include_threads: bool = False,
-    ) -> Around | None:
-        """The anchor message with up to `older` and `newer` messages around it, newest first;
-        None when there is no such anchor (but for around_id, which is AnchorNotFound)."""
-        require_chat_id(chat_id)
-        row = await self._read(
-            self._sql.list_messages_around,
-            chat_id,
-            anchor.message_id,
-            anchor.first_unread,
-            anchor.at,
-            older,
-            newer,
-            *viewer.args,
-            include_threads,
-        )
-        if row is None:
-            raise ChatNotFound(chat_id)
-        if not row["anchor_found"]:
-            if anchor.message_id is not None:
-                raise AnchorNotFound(anchor.message_id, chat_id)
-            return None
-        messages = MessageList.model_validate_json(row["messages"])
-        return Around(messages=messages, older=row["older"], newer=row["newer"])
 
     async def get_message(self, *, message_id: int, viewer: Viewer) -> MessagePublic:
         """The message (or the tombstone of a deleted thread root that has replies); one in
@@ -262,48 +196,3 @@ class Messages(DataModule):
             row = await self._write(self._sql.delete_message, message_id)
         if row is None:
             raise MessageNotFound(message_id)
-
-    async def search(
-        self,
-        *,
-        tsquery: str | None,
-        chat_ids: list[int] | None,
-        after: tuple[float, int] | None,
-        limit: int,
-        viewer: Viewer,
-        in_chat: int | None = None,
-        include_threads: bool = False,
-    ) -> list[SearchHit]:
-        """Hits in chat_ids (None: all) among the chats the viewer may see; with in_chat,
-        that chat's, and ChatNotFound when the viewer may not see it."""
-        if in_chat is not None:
-            chat_ids = [in_chat]
-            await self._members.require(viewer, in_chat, "see")
-        if tsquery is None:  # the text had no word: nothing can match
-            return []
-        rank, after_id = after if after is not None else (None, None)
-        rows = await self._search(
-            self._sql.search_messages,
-            tsquery,
-            chat_ids,
-            rank,
-            after_id,
-            limit,
-            *viewer.args,
-            include_threads,
-        )
-        return [
-            SearchHit.model_validate(
-                {
-                    **json.loads(row["message"]),
-                    "rank": row["rank"],
-                    "snippet": _marked(row["snippet"]),
-                }
-            )
-            for row in rows
-        ]
-
-
-def _marked(snippet: str) -> str:
-    """The database marks matches with chr(2)/chr(3): HTML-escape the text, then mark them."""
-    return html.escape(snippet, quote=False).replace("\x02", "<mark>").replace("\x03", "</mark>")

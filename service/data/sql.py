@@ -35,13 +35,7 @@ class MessageQueries(QueryFolder, folder="messages"):
     edit_message: Query
     get_message: Query
     get_message_owner: Query
-    list_messages: Query
-    list_messages_after: Query
-    list_messages_around: Query
-    list_messages_before: Query
-    list_messages_between: Query
     prune_idempotency_keys: Query
-    search_messages: Query
 
 
 class EventQueries(QueryFolder, folder="events"):
@@ -91,6 +85,18 @@ class InboxQueries(QueryFolder, folder="inbox"):
     list_inbox: Query
     list_mentions: Query
     unread_summary: Query
+
+
+class TimelineQueries(QueryFolder, folder="timeline"):
+    list_messages: Query
+    list_messages_after: Query
+    list_messages_around: Query
+    list_messages_before: Query
+    list_messages_between: Query
+
+
+class SearchQueries(QueryFolder, folder="search"):
+    search_messages: Query
 
 
 class ThreadQueries(QueryFolder, folder="threads"):
@@ -154,6 +160,8 @@ class Queries:
     reading: ReadingQueries
     users: UserQueries
     inbox: InboxQueries
+    timeline: TimelineQueries
+    search: SearchQueries
     threads: ThreadQueries
     reactions: ReactionQueries
     pins: PinQueries
@@ -184,6 +192,8 @@ def load_queries(root: Path | None = None) -> Queries:
         reading=ReadingQueries.load(root),
         users=UserQueries.load(root),
         inbox=InboxQueries.load(root),
+        timeline=TimelineQueries.load(root),
+        search=SearchQueries.load(root),
         threads=ThreadQueries.load(root),
         reactions=ReactionQueries.load(root),
         pins=PinQueries.load(root),

@@ -121,6 +121,21 @@ async def test_my_mentions_newest_first_in_my_chats(people: People) -> None:
     assert await (await client.get("/me/mentions", headers=people.as_("bob"))).json() == []
 
 
+async def test_a_chat_the_caller_may_not_post_in_tells_nothing_of_its_members(
+    people: People,
+) -> None:
+    private = await people.chat("ann")
+    public = await people.chat("ann", "public")
+    for chat_id, status in ((private, 404), (public, 403)):
+        for mentions in (["ann"], ["nobody"]):
+            answer = await people.client.post(
+                f"/chats/{chat_id}/messages",
+                json={"text": "hi", "mentions": mentions},
+                headers=people.as_("cat"),
+            )
+            assert answer.status == status, (chat_id, mentions)
+
+
 async def test_without_authentication_nobody_can_be_mentioned(client: Client) -> None:
     chat = await create_chat(client)
     refused = await client.post(

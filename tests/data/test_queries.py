@@ -33,7 +33,7 @@ def test_statements_are_called_by_folder_and_file_name() -> None:
     queries = load_queries()
     assert queries.chats.create_chat.name == "create_chat"
     assert queries.chats.create_chat.shape == "one"
-    assert queries.messages.list_messages_before.shape == "one"
+    assert queries.timeline.list_messages_before.shape == "one"
     assert queries.chats.list_chats_forward.shape == "scalar"
     assert queries.session.set_config.shape == "exec"
     assert "create_chat.sql" not in queries.chats.create_chat.sql  # the file's text, not its name
@@ -104,6 +104,8 @@ OWNERS = {
     "users",
     "inbox",
     "webhooks",
+    "search",
+    "timeline",
     "threads",
     "reactions",
     "pins",

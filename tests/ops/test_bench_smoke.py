@@ -66,6 +66,11 @@ def test_bench_smoke_mode_measures_every_path(tmp_path: Path) -> None:
     assert big["search_p50_ms"] > 0
     assert big["search_common_p50_ms"] > 0
     assert big["deleted"], "the huge chat could be deleted"
+    assert big["latest_page_p50_ms"] > 0
+    assert big["around_p50_ms"] > 0
+    decorated = report["decorated"]
+    assert decorated["plain_p50_ms"] > 0
+    assert decorated["decorated_p50_ms"] > 0
     assert 0 < report["peak_worker_rss_mb"] < 1024
     people = report["people"]
     assert people["behind"] > 2_000, "the member behind has read nothing of the big chat"
