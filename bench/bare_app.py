@@ -33,7 +33,7 @@ async def ok(request: web.Request) -> web.Response:
 async def open_chat(request: web.Request) -> web.Response:
     chat_id = int(request.match_info["chat_id"])
     document = await QUERIES.chats.get_chat_with_messages(
-        request.app[POOL], chat_id, LATEST, None, False
+        request.app[POOL], chat_id, LATEST, None, False, False
     )
     return web.Response(body=document.encode(), content_type="application/json")
 
@@ -41,7 +41,9 @@ async def open_chat(request: web.Request) -> web.Response:
 async def post_message(request: web.Request) -> web.Response:
     text = json.loads(await request.read())["text"]
     chat_id = int(request.match_info["chat_id"])
-    row = await QUERIES.messages.create_message(request.app[POOL], chat_id, text, None, None, False)
+    row = await QUERIES.messages.create_message(
+        request.app[POOL], chat_id, text, None, None, False, None, []
+    )
     message = {**row, "created_at": row["created_at"].isoformat()}
     return web.json_response(message, status=201)
 

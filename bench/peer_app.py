@@ -39,7 +39,7 @@ app = FastAPI(lifespan=lifespan)
 async def get_chat(
     chat_id: int, request: Request, limit: Annotated[int, Query(ge=1, le=100)] = 20
 ) -> ChatWithMessages:
-    document = await request.app.state.pool.fetchval(GET_CHAT, chat_id, limit, None, False)
+    document = await request.app.state.pool.fetchval(GET_CHAT, chat_id, limit, None, False, False)
     if document is None:
         raise HTTPException(status_code=404, detail="Chat not found")
     return ChatWithMessages.model_validate_json(document)
@@ -48,7 +48,7 @@ async def get_chat(
 @app.post("/chats/{chat_id}/messages", response_model=MessagePublic, status_code=201)
 async def post_message(chat_id: int, message: MessageCreate, request: Request) -> MessagePublic:
     row = await request.app.state.pool.fetchrow(
-        CREATE_MESSAGE, chat_id, message.text, None, message.reply_to, False
+        CREATE_MESSAGE, chat_id, message.text, None, message.reply_to, False, None, []
     )
     if row is None:
         raise HTTPException(status_code=404, detail="Chat not found")

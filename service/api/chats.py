@@ -26,7 +26,7 @@ from service.domain.chats import (
     ChatUpdate,
     ChatWithMessages,
 )
-from service.domain.params import StatsQuery
+from service.domain.windows import StatsQuery
 
 CHAT_ID = path_id("chat_id", "Id of the chat.")
 

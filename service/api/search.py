@@ -12,9 +12,8 @@ from service.api.http.parsing import RequestValidationError, parse_int, read_que
 from service.api.http.responses import json_response, next_page_link
 from service.api.openapi.annotations import LINK_HEADER, documented, error_responses, json_content
 from service.domain.fields import MAX_BIGINT
-from service.domain.params import SearchQuery
 from service.domain.problems import ValidationIssue
-from service.domain.search import SearchHitList, cursor_after, parse_cursor, to_tsquery
+from service.domain.search import SearchHitList, SearchQuery, cursor_after, parse_cursor, to_tsquery
 
 CHAT_ID = TypeAdapter(Annotated[int, Field(ge=1, le=MAX_BIGINT)])
 MAX_CHAT_IDS = 100

@@ -18,7 +18,8 @@ from service.api.openapi.annotations import documented, error_responses, json_co
 from service.api.user_feed_docs import ANSWERS, CURSOR, FRAMES, SSE_FRAME
 from service.data.base import can_exist
 from service.domain.cursors import CursorError, FeedCursor
-from service.domain.errors import DomainError, InvalidCursor
+from service.domain.errors import DomainError
+from service.domain.invalid_input import InvalidCursor
 from service.domain.problems import ErrorBody
 from service.live import feed
 from service.live.feed import KeepAlive

@@ -10,7 +10,8 @@ from service.data.base import DataModule, can_exist, require_chat_id
 from service.data.chats import Chats
 from service.data.sql import Queries
 from service.db.databases import Databases
-from service.domain.errors import ChatNotFound, LastOwner, MemberNotFound, MentionNotMember
+from service.domain.errors import ChatNotFound, LastOwner, MemberNotFound
+from service.domain.invalid_input import MentionNotMember
 from service.domain.people import ChatAccess, MemberList, MemberPublic, Need, Viewer, check_access
 
 

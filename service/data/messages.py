@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 import asyncpg
-from pydantic import TypeAdapter
 
 from service.data.base import DataModule, can_exist, require_chat_id
 from service.data.members import Members
@@ -14,15 +13,11 @@ from service.data.sql import Queries
 from service.db.databases import Databases
 from service.domain.errors import (
     ChatNotFound,
-    IdempotencyKeyReused,
     MessageNotFound,
-    NotAThreadRoot,
-    ReplyNotInChat,
 )
+from service.domain.invalid_input import IdempotencyKeyReused, NotAThreadRoot, ReplyNotInChat
 from service.domain.messages import MessageList, MessagePublic
 from service.domain.people import ChatAccess, Viewer
-
-_MENTIONS = TypeAdapter(list[str])
 
 
 def _message(row: Any) -> MessagePublic:
@@ -37,7 +32,7 @@ def _message(row: Any) -> MessagePublic:
         edited_at=row["edited_at"],
         reply_to=row["reply_to"],
         thread_id=row["thread_id"],
-        mentions=_MENTIONS.validate_json(row["mentions"]),
+        mentions=row["mentions"],
     )
 
 

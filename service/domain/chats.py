@@ -4,7 +4,7 @@ import datetime as dt
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictBool, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from service.domain.fields import Title, stored_at
@@ -44,7 +44,7 @@ class ChatUpdate(BaseModel):
     visibility: Visibility | SkipJsonSchema[None] = Field(
         default=None, examples=["public"], json_schema_extra=_no_default
     )
-    members_can_pin: bool | SkipJsonSchema[None] = Field(
+    members_can_pin: StrictBool | SkipJsonSchema[None] = Field(
         default=None,
         description="Whether members may pin messages (false: only owners).",
         examples=[False],

@@ -1,16 +1,12 @@
 """Query-parameter models: paging, search text, the latest messages, the statistics window.
 Bounds that come from the settings make their models per app (`page_query` and friends)."""
 
-import datetime as dt
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -22,8 +18,15 @@ from service.domain.fields import MAX_BIGINT, TITLE_MAX_LENGTH, storable_in_post
 from service.domain.messages import MentionsPageQuery, ThreadPageQuery
 from service.domain.people import InboxPageQuery, MembersPageQuery
 from service.domain.reactions import ReactorsPageQuery
-from service.domain.search import CURSOR_PATTERN, SearchWords
+from service.domain.search import (
+    CURSOR_DESCRIPTION,
+    CURSOR_PATTERN,
+    Q_DESCRIPTION,
+    SearchQuery,
+    SearchWords,
+)
 from service.domain.webhooks import AttemptsPageQuery, WebhooksPageQuery
+from service.domain.windows import Instant, StatsQuery
 
 # Query parameters. Bounds come from the settings, so the models are built once per app.
 CHATS_PAGE_MAX = 100
@@ -128,81 +131,6 @@ def chats_page_query(*, max_limit: int) -> type[ChatsPage]:
     )
 
 
-def _as_utc_bound(value: dt.date | datetime | None, *, end: bool) -> datetime | None:
-    """A date means the whole UTC day: from its midnight, or (as an end) up to the next one."""
-    if value is None or isinstance(value, datetime):
-        return value.replace(tzinfo=value.tzinfo or dt.UTC) if value else None
-    day = value + dt.timedelta(days=1) if end else value
-    return datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
-
-
-def _iso_date_or_time(value: object) -> object:
-    """Only ISO 8601 text: pydantic would also read numbers as Unix timestamps."""
-    if not isinstance(value, str):
-        return value
-    try:
-        if len(value) == len("YYYY-MM-DD"):
-            return dt.date.fromisoformat(value)
-        return datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError("must be an ISO 8601 date (YYYY-MM-DD) or date-time") from None
-
-
-# A plain YYYY-MM-DD is a whole UTC day; anything with a time of day is that instant.
-DateOrTime = Annotated[
-    dt.date | datetime,
-    # "smart": a datetime stays a datetime (left_to_right made a midnight one a whole day).
-    Field(union_mode="smart"),
-    BeforeValidator(_iso_date_or_time),
-]
-
-
-class StatsQuery(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    start_date: DateOrTime | None = Field(
-        default=None,
-        description="From this time (ISO 8601) or the start of this UTC day (YYYY-MM-DD).",
-    )
-    end_date: DateOrTime | None = Field(
-        default=None,
-        description="Before this time, or up to the end of this UTC day (YYYY-MM-DD).",
-    )
-
-    @property
-    def start(self) -> datetime | None:
-        return _as_utc_bound(self.start_date, end=False)
-
-    @property
-    def end(self) -> datetime | None:
-        return _as_utc_bound(self.end_date, end=True)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> "StatsQuery":
-        if self.start is not None and self.end is not None and self.start > self.end:
-            raise ValueError("start_date must not be after end_date")
-        return self
-
-
-Q_DESCRIPTION = (
-    'Words to find (Russian and English word forms match), "quoted phrases", and word* for '
-    "a prefix; 1-200 characters."
-)
-CURSOR_DESCRIPTION = "Search pages: where the next page starts (copy it from the `Link` header)."
-SEARCH_PAGE_MAX = 100
-
-
-class SearchQuery(BaseModel):
-    """GET /messages: the search across chats (chat_id, repeatable, is read on its own)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    q: SearchWords = Field(description=Q_DESCRIPTION, examples=["рабочие встречи"])
-    cursor: str | None = Field(default=None, pattern=CURSOR_PATTERN, description=CURSOR_DESCRIPTION)
-    limit: int = Field(default=20, ge=1, le=SEARCH_PAGE_MAX, description="Page size.")
-    include_threads: bool = Field(default=False, description=INCLUDE_THREADS)
-
-
 class MessagesPage(Page):
     """A chat's messages, or with q, the chat's messages that match it."""
 
@@ -224,7 +152,7 @@ class MessagesPage(Page):
         description="`first_unread`: jump to the caller's first unread message, as around_id "
         "does (the latest page when nothing is unread, or for a caller who is not a member).",
     )
-    at: AwareDatetime | None = Field(
+    at: Instant | None = Field(
         default=None,
         description="Jump to a time (ISO 8601 with an offset): the page that starts at the "
         "chat's first message at or after it, up to limit messages, newest first.",

@@ -4,7 +4,7 @@ keyset cursor that pages through them."""
 import re
 from typing import Annotated
 
-from pydantic import ConfigDict, Field, RootModel, StringConstraints, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints, WithJsonSchema
 
 from service.domain.fields import MAX_BIGINT
 from service.domain.messages import MessagePublic
@@ -72,3 +72,25 @@ class SearchHit(MessagePublic):
 
 class SearchHitList(RootModel[list[SearchHit]]):
     pass
+
+
+Q_DESCRIPTION = (
+    'Words to find (Russian and English word forms match), "quoted phrases", and word* for '
+    "a prefix; 1-200 characters."
+)
+CURSOR_DESCRIPTION = "Search pages: where the next page starts (copy it from the `Link` header)."
+SEARCH_PAGE_MAX = 100
+
+
+class SearchQuery(BaseModel):
+    """GET /messages: the search across chats (chat_id, repeatable, is read on its own)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    q: SearchWords = Field(description=Q_DESCRIPTION, examples=["рабочие встречи"])
+    cursor: str | None = Field(default=None, pattern=CURSOR_PATTERN, description=CURSOR_DESCRIPTION)
+    limit: int = Field(default=20, ge=1, le=SEARCH_PAGE_MAX, description="Page size.")
+    include_threads: bool = Field(
+        default=False,
+        description="Thread replies too; by default root messages alone.",
+    )

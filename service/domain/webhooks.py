@@ -12,8 +12,9 @@ from pydantic import (
 )
 from yarl import URL
 
-from service.domain.errors import InvalidInput, NotFound
+from service.domain.errors import NotFound
 from service.domain.fields import MAX_BIGINT, storable_in_postgres
+from service.domain.invalid_input import InvalidInput
 
 # The event log's chat-wide events (migration 0016): what a webhook may ask for, or "*".
 EventType = Literal[

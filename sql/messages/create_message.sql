@@ -15,8 +15,8 @@
 --   is not itself a reply (NULL: the main timeline); the threads triggers (0019) count it
 -- $7 mentions text[]: the user ids it mentions, members of the chat (checked before)
 -- returns: id, chat_id, text, created_at, is_read, author, edited_at, reply_to, thread_id,
---   mentions (a JSON array as text); no row when the chat does not exist, the author may not post into it, or $4 or $6 is not one
---   of its messages
+--   mentions (text[]); no row when the chat does not exist, the author may not post into it,
+--   or $4 or $6 is not one of its messages
 WITH chat AS (
     SELECT c.id, c.last_read_id, c.message_count, c.deleted_revision,
            me.user_id IS NOT NULL AS by_member
@@ -67,8 +67,6 @@ SELECT i.id, i.chat_id, i.text, i.created_at,
            WHEN chat.by_member THEN (SELECT count(*) = 1 FROM read_own)
        END AS is_read,
        i.author, i.edited_at, i.reply_to, i.thread_id,
-       coalesce(
-           (SELECT json_agg(n.user_id ORDER BY n.ordinal) FROM mentioned AS n), '[]'::json
-       )::text AS mentions
+       array(SELECT n.user_id FROM mentioned AS n ORDER BY n.ordinal) AS mentions
 FROM inserted AS i
 CROSS JOIN chat;

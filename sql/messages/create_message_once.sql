@@ -17,7 +17,7 @@
 -- $8 mentions text[]: the user ids it mentions, members of the chat (checked before)
 -- returns: replayed (true when the key was used before), same_request (whether that use had the
 --   same request), id, chat_id, text, created_at, is_read, author, edited_at, reply_to,
---   thread_id, mentions (a JSON array as text); no row when the chat does not exist, the
+--   thread_id, mentions (text[]); no row when the chat does not exist, the
 --   author may not post into it, or $5 or $7 is not one of its messages
 WITH chat AS (
     SELECT c.id, c.last_read_id, c.message_count, c.deleted_revision,
@@ -35,14 +35,11 @@ previous AS (
                ELSE m.id <= chat.member_last_read_id
            END AS is_read,
            m.author, m.edited_at, m.reply_to, m.thread_id,
-           coalesce(
-               (
-                   SELECT json_agg(mm.user_id ORDER BY mm.ordinal)
-                   FROM message_mentions AS mm
-                   WHERE mm.message_id = m.id
-               ),
-               '[]'::json
-           )::text AS mentions
+           array(
+               SELECT mm.user_id FROM message_mentions AS mm
+               WHERE mm.message_id = m.id
+               ORDER BY mm.ordinal
+           ) AS mentions
     FROM idempotency_keys AS k
     JOIN messages AS m ON k.message_id = m.id
     JOIN chat ON m.chat_id = chat.id
@@ -97,9 +94,7 @@ SELECT FALSE AS replayed, TRUE AS same_request, i.id, i.chat_id, i.text, i.creat
            WHEN chat.by_member THEN (SELECT count(*) = 1 FROM read_own)
        END AS is_read,
        i.author, i.edited_at, i.reply_to, i.thread_id,
-       coalesce(
-           (SELECT json_agg(n.user_id ORDER BY n.ordinal) FROM mentioned AS n), '[]'::json
-       )::text AS mentions
+       array(SELECT n.user_id FROM mentioned AS n ORDER BY n.ordinal) AS mentions
 FROM inserted AS i
 CROSS JOIN chat
 UNION ALL

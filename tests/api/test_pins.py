@@ -95,10 +95,11 @@ async def test_members_pin_unless_the_owners_say_otherwise(people: People) -> No
     assert cat.status == 404  # private: not there for cat
     listed = await client.get(f"/chats/{chat_id}/pins", headers=people.as_("bob"))
     assert len(await listed.json()) == 1
-    null = await client.patch(
-        f"/chats/{chat_id}", json={"members_can_pin": None}, headers=people.as_("ann")
-    )
-    assert null.status == 422
+    for bad in (None, 0, 1, "true", "no"):
+        refused = await client.patch(
+            f"/chats/{chat_id}", json={"members_can_pin": bad}, headers=people.as_("ann")
+        )
+        assert refused.status == 422, bad
 
 
 async def test_deleting_a_pinned_message_unpins_it(client: Client) -> None:

@@ -85,6 +85,7 @@ def test_a_generated_client_drives_every_operation(
     with client_package.Client(base_url=base, raise_on_unexpected_status=True) as client:
         _drive_every_operation(client, models)
         _drive_the_webhook_operations(client, models)
+        _drive_threads_reactions_and_pins(client, models)
 
 
 def _drive_every_operation(client: Any, models: Any) -> None:
@@ -196,6 +197,48 @@ def _drive_every_operation(client: Any, models: Any) -> None:
     assert isinstance(_operation("health", "get_version").sync(client=client), models.VersionInfo)
     metrics = _operation("health", "get_metrics").sync_detailed(client=client)
     assert b"chat_api_http_requests_total" in metrics.content
+
+
+def _drive_threads_reactions_and_pins(client: Any, models: Any) -> None:
+    chat = _operation("chats", "create_chat").sync(
+        client=client, body=models.ChatCreate(title="threads")
+    )
+    post = _operation("messages", "create_message")
+    root = post.sync(chat.id, client=client, body=models.MessageCreate(text="root"))
+    reply = post.sync(
+        chat.id,
+        client=client,
+        body=models.MessageCreate.from_dict({"text": "re", "thread_id": root.id}),
+    )
+    assert reply.thread_id == root.id
+    thread = _operation("messages", "list_thread").sync(root.id, client=client)
+    assert [message.id for message in thread] == [reply.id]
+    around = _operation("messages", "list_messages").sync(
+        chat.id, client=client, around_id=root.id, limit=2, include_threads=True
+    )
+    assert [message.id for message in around] == [reply.id, root.id]
+
+    for emoji in ("👍", "👨‍👩‍👧‍👦", ":tada:"):
+        added = _operation("reactions", "add_reaction").sync_detailed(root.id, emoji, client=client)
+        assert added.status_code == 201, emoji
+        assert isinstance(added.parsed, models.Reacted)
+        assert added.parsed.emoji == emoji
+    who = _operation("reactions", "list_reactors").sync(root.id, "👍", client=client)
+    assert len(who) == 1
+    removed = _operation("reactions", "remove_reaction").sync_detailed(root.id, "👍", client=client)
+    assert removed.status_code == 204
+    refused = _operation("reactions", "add_reaction").sync(root.id, "nope", client=client)
+    assert isinstance(refused, models.ValidationErrorBody)
+
+    pinned = _operation("pins", "pin_message").sync_detailed(chat.id, root.id, client=client)
+    assert pinned.status_code == 201
+    assert pinned.parsed.pinned_at is not None
+    pins = _operation("pins", "list_pins").sync(chat.id, client=client)
+    assert [message.id for message in pins] == [root.id]
+    assert [r.emoji for r in pins[0].reactions] == ["👨‍👩‍👧‍👦", ":tada:"]
+    assert pins[0].thread.reply_count == 1
+    unpinned = _operation("pins", "unpin_message").sync_detailed(chat.id, root.id, client=client)
+    assert unpinned.status_code == 204
 
 
 def _drive_the_webhook_operations(client: Any, models: Any) -> None:
@@ -310,6 +353,11 @@ def _drive_the_people_operations(ann: Any, bob: Any, models: Any) -> None:
     assert refused.parsed.code == "chat_not_found"
     unread = _operation("people", "get_my_unread").sync(client=bob)
     assert (unread.total_unread_count, unread.unread_chats) == (2, 1)
+    mention = models.MessageCreate.from_dict({"text": "bob?", "mentions": ["bob"]})
+    mentioned = post.sync(public.id, client=ann, body=mention)
+    assert _operation("people", "get_my_unread").sync(client=bob).unread_mentions == 1
+    mentions = _operation("people", "list_my_mentions").sync(client=bob)
+    assert [message.id for message in mentions] == [mentioned.id]
     _operation("messages", "mark_read").sync(
         private.id, client=bob, body=models.ReadMarker(up_to_id=first.id + 1_000)
     )

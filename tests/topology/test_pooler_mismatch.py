@@ -55,7 +55,12 @@ async def test_a_transaction_pooler_without_its_setting_is_loud_and_then_handled
                 retry_after.add(response.headers.get("Retry-After"))
 
     with caplog.at_level(logging.WARNING):
-        await asyncio.gather(*(request(number) for number in range(200)))
+        # Whether a statement lands on another server connection than the one that prepared
+        # it is up to timing: on a machine busy elsewhere one burst may not interleave enough.
+        for burst in range(10):
+            await asyncio.gather(*(request(burst * 200 + number) for number in range(200)))
+            if statuses[503]:
+                break
     assert set(statuses) <= {200, 201, 503}, statuses
     assert statuses[503] > 0, "the mistake was never met (the test proves nothing)"
     assert retry_after == {"1"}

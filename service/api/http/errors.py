@@ -16,11 +16,11 @@ from service.domain.errors import (
     DomainError,
     Forbidden,
     Gone,
-    InvalidInput,
     NotFound,
     RateLimited,
     Unauthorized,
 )
+from service.domain.invalid_input import InvalidInput
 from service.domain.problems import ErrorBody, ValidationErrorBody, ValidationIssue
 from service.telemetry.logs import current_request_id
 
