@@ -50,16 +50,20 @@ async def create_pool(
     min_size: int | None = None,
     per_transaction: bool | None = None,
 ) -> asyncpg.Pool:
-    """A pool on `url` (default DATABASE_URL). The statement timeout is set by a query, not as
-    a startup parameter, which PgBouncer refuses; behind a transaction-mode pooler
+    """A pool on `url` (default DATABASE_URL). The statement timeout (and jit off) is set by a
+    query, not as a startup parameter, which PgBouncer refuses; behind a transaction-mode pooler
     (DATABASE_POOL_MODE, unless `per_transaction` says) it is set in each transaction instead
     (see Gate)."""
     if per_transaction is None:
         per_transaction = settings.database_pool_mode == "transaction"
     timeout_ms = str(_timeout_ms(settings))
 
-    async def set_session_timeout(connection: asyncpg.Connection) -> None:
+    async def set_session(connection: asyncpg.Connection) -> None:
         await session.set_config(connection, "statement_timeout", timeout_ms, False)
+        # JIT compiles a plan whose estimated cost passes jit_above_cost: a generic plan of a
+        # page (its rows unknown until run) can, which cost 300 ms of compiling for a 1 ms
+        # statement. None of these short statements gains from it.
+        await session.set_config(connection, "jit", "off", False)
 
     return await asyncpg.create_pool(
         asyncpg_dsn(url or settings.database_url),
@@ -71,7 +75,7 @@ async def create_pool(
         # A transaction-mode pooler hands each transaction to any server connection, where a
         # statement prepared on another one does not exist.
         statement_cache_size=0 if per_transaction else STATEMENT_CACHE_SIZE,
-        init=None if per_transaction else set_session_timeout,
+        init=None if per_transaction else set_session,
         # application_name is one of the few startup parameters PgBouncer passes on.
         server_settings={"application_name": settings.app_name},
     )

@@ -22,10 +22,10 @@ allowed AS (
     WHERE reaction_allowed($1::bigint, $2::text, $4::integer)
 ),
 added AS (
-    INSERT INTO message_reactions (message_id, emoji, user_id)
-    SELECT $1::bigint AS message_id, $2::text AS emoji, $3::text AS user_id
+    INSERT INTO message_reactions (message_id, user_id, emoji)
+    SELECT $1::bigint AS message_id, $3::text AS user_id, $2::text AS emoji
     FROM allowed
-    ON CONFLICT (message_id, emoji, user_id) DO NOTHING
+    ON CONFLICT (message_id, user_id, emoji) DO NOTHING
     RETURNING message_id, emoji
 ),
 counted AS (

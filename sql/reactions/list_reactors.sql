@@ -1,6 +1,6 @@
 -- name: list_reactors :many
--- Who reacted to a message with an emoji, by user id (keyset: the primary key serves it at
--- any depth).
+-- Who reacted to a message with an emoji, by user id (keyset: message_reactions_emoji_idx
+-- serves it at any depth).
 -- $1 message_id bigint
 -- $2 emoji text
 -- $3 after_user_id text: the page starts after this user id (NULL: from the first)

@@ -14,15 +14,64 @@
 SELECT coalesce(
     (
         SELECT json_agg(
-            message_json(
-                m.message,
-                CASE WHEN $4::text IS NULL THEN c.last_read_id ELSE me.last_read_id END,
-                $4::text
+            json_build_object(
+                'id', m.id,
+                'chat_id', m.chat_id,
+                'text', m.text,
+                'created_at', api_time(m.created_at),
+                'is_read', m.id <= CASE WHEN $4::text IS NULL THEN c.last_read_id ELSE me.last_read_id END,
+                'author', m.author,
+                'edited_at', api_time(m.edited_at),
+                'reply_to', m.reply_to,
+                'thread_id', m.thread_id,
+                'thread', (
+                    SELECT json_build_object(
+                        'reply_count', t.reply_count,
+                        'last_reply_at', api_time(t.last_reply_at),
+                        'participants', array(
+                            SELECT tp.user_id FROM thread_participants AS tp
+                            WHERE tp.root_id = t.root_id AND tp.replies > 0
+                            ORDER BY tp.first_reply_id
+                            LIMIT 5
+                        )
+                    )
+                    FROM thread_roots AS t
+                    WHERE t.root_id = m.id AND t.reply_count > 0
+                ),
+                'reactions', coalesce(
+                    (
+                        SELECT json_agg(
+                            json_build_object(
+                                'emoji', r.emoji, 'count', r.total, 'me', r.emoji = any(mine.emoji)
+                            )
+                            ORDER BY r.ordinal
+                        )
+                        FROM message_reaction_counts AS r
+                        CROSS JOIN (
+                            SELECT array(
+                                SELECT x.emoji FROM message_reactions AS x
+                                WHERE x.message_id = m.id AND x.user_id = coalesce($4::text, '')
+                            ) AS emoji
+                        ) AS mine
+                        WHERE r.message_id = m.id AND r.total > 0
+                    ),
+                    '[]'::json
+                ),
+                'pinned_at', (
+                    SELECT api_time(pin.pinned_at) FROM chat_pins AS pin WHERE pin.message_id = m.id
+                ),
+                'mentions', array(
+                    SELECT mm.user_id FROM message_mentions AS mm
+                    WHERE mm.message_id = m.id
+                    ORDER BY mm.ordinal
+                ),
+                'deleted', FALSE
             )
-            ORDER BY (m.message).created_at DESC, (m.message).id DESC
+            ORDER BY m.created_at DESC, m.id DESC
         )
         FROM (
-            SELECT row(p.*)::messages AS message
+            SELECT p.id, p.chat_id, p.text, p.created_at, p.author, p.edited_at, p.reply_to,
+                   p.thread_id
             FROM messages AS p
             WHERE p.chat_id = c.id
               AND (p.thread_id IS NULL OR $6::boolean)

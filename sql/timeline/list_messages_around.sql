@@ -28,18 +28,19 @@ WITH chat AS (
     WHERE c.id = $1::bigint
       AND ($7::text IS NULL OR $8::boolean OR c.visibility = 'public' OR me.user_id IS NOT NULL)
 ),
+-- Each branch is gated by its own parameter and bounded by $1 itself, so a generic plan
+-- reads one index: the primary key, (chat_id, id), or the chat's time index.
 anchor AS (
     SELECT a.id, a.created_at
     FROM chat
-    JOIN messages AS a ON chat.id = a.chat_id
-    WHERE a.id = $2::bigint
+    JOIN messages AS a ON a.id = $2::bigint AND a.chat_id = $1::bigint
     UNION ALL
     (
         -- Ids follow the chat's order (posts serialise on the chat row): (chat_id, id) finds it.
         SELECT a.id, a.created_at
         FROM chat
-        JOIN messages AS a ON chat.id = a.chat_id
-        WHERE $3::boolean AND a.id > chat.read_id AND (a.thread_id IS NULL OR $9::boolean)
+        JOIN messages AS a ON chat.read_id < a.id AND a.chat_id = $1::bigint
+        WHERE $3::boolean AND (a.thread_id IS NULL OR $9::boolean)
         ORDER BY a.id
         LIMIT 1
     )
@@ -47,36 +48,56 @@ anchor AS (
     (
         SELECT a.id, a.created_at
         FROM chat
-        JOIN messages AS a ON chat.id = a.chat_id
-        WHERE a.created_at >= $4::timestamptz AND (a.thread_id IS NULL OR $9::boolean)
+        JOIN messages AS a ON a.chat_id = $1::bigint AND a.created_at >= $4::timestamptz
+        WHERE $4::timestamptz IS NOT NULL AND (a.thread_id IS NULL OR $9::boolean)
         ORDER BY a.created_at, a.id
         LIMIT 1
     )
 ),
+-- LATERAL: the anchor's position is each side's index bound, not a filter on a whole scan.
 older AS (
-    SELECT row(p.*)::messages AS message
+    SELECT o.id, o.chat_id, o.text, o.created_at, o.author, o.edited_at, o.reply_to,
+           o.thread_id
     FROM anchor AS a
-    JOIN messages AS p ON p.chat_id = $1::bigint
-    WHERE (p.created_at, p.id) < (a.created_at, a.id) AND (p.thread_id IS NULL OR $9::boolean)
-    ORDER BY p.created_at DESC, p.id DESC
-    LIMIT (SELECT $5::integer)
+    CROSS JOIN LATERAL (
+        SELECT p.id, p.chat_id, p.text, p.created_at, p.author, p.edited_at, p.reply_to,
+               p.thread_id
+        FROM messages AS p
+        WHERE p.chat_id = $1::bigint
+          AND (p.created_at, p.id) < (a.created_at, a.id)
+          AND (p.thread_id IS NULL OR $9::boolean)
+        ORDER BY p.created_at DESC, p.id DESC
+        LIMIT (SELECT $5::integer)
+    ) AS o
 ),
 newer AS (
-    SELECT row(p.*)::messages AS message
+    SELECT n.id, n.chat_id, n.text, n.created_at, n.author, n.edited_at, n.reply_to,
+           n.thread_id
     FROM anchor AS a
-    JOIN messages AS p ON p.chat_id = $1::bigint
-    WHERE (p.created_at, p.id) > (a.created_at, a.id) AND (p.thread_id IS NULL OR $9::boolean)
-    ORDER BY p.created_at, p.id
-    LIMIT (SELECT $6::integer)
+    CROSS JOIN LATERAL (
+        SELECT p.id, p.chat_id, p.text, p.created_at, p.author, p.edited_at, p.reply_to,
+               p.thread_id
+        FROM messages AS p
+        WHERE p.chat_id = $1::bigint
+          AND (p.created_at, p.id) > (a.created_at, a.id)
+          AND (p.thread_id IS NULL OR $9::boolean)
+        ORDER BY p.created_at, p.id
+        LIMIT (SELECT $6::integer)
+    ) AS n
 ),
 page AS (
-    SELECT row(p.*)::messages AS message
+    SELECT p.id, p.chat_id, p.text, p.created_at, p.author, p.edited_at, p.reply_to,
+           p.thread_id
     FROM anchor AS a
     JOIN messages AS p ON a.id = p.id
     UNION ALL
-    SELECT o.message FROM older AS o
+    SELECT o.id, o.chat_id, o.text, o.created_at, o.author, o.edited_at, o.reply_to,
+           o.thread_id
+    FROM older AS o
     UNION ALL
-    SELECT n.message FROM newer AS n
+    SELECT n.id, n.chat_id, n.text, n.created_at, n.author, n.edited_at, n.reply_to,
+           n.thread_id
+    FROM newer AS n
 )
 SELECT (SELECT count(*) FROM anchor) > 0 AS anchor_found,
        (SELECT count(*) FROM older) AS older,
@@ -84,8 +105,60 @@ SELECT (SELECT count(*) FROM anchor) > 0 AS anchor_found,
        coalesce(
            (
                SELECT json_agg(
-                   message_json(m.message, chat.read_id, $7::text)
-                   ORDER BY (m.message).created_at DESC, (m.message).id DESC
+                   json_build_object(
+                       'id', m.id,
+                       'chat_id', m.chat_id,
+                       'text', m.text,
+                       'created_at', api_time(m.created_at),
+                       'is_read', m.id <= chat.read_id,
+                       'author', m.author,
+                       'edited_at', api_time(m.edited_at),
+                       'reply_to', m.reply_to,
+                       'thread_id', m.thread_id,
+                       'thread', (
+                           SELECT json_build_object(
+                               'reply_count', t.reply_count,
+                               'last_reply_at', api_time(t.last_reply_at),
+                               'participants', array(
+                                   SELECT tp.user_id FROM thread_participants AS tp
+                                   WHERE tp.root_id = t.root_id AND tp.replies > 0
+                                   ORDER BY tp.first_reply_id
+                                   LIMIT 5
+                               )
+                           )
+                           FROM thread_roots AS t
+                           WHERE t.root_id = m.id AND t.reply_count > 0
+                       ),
+                       'reactions', coalesce(
+                           (
+                               SELECT json_agg(
+                                   json_build_object(
+                                       'emoji', r.emoji, 'count', r.total, 'me', r.emoji = any(mine.emoji)
+                                   )
+                                   ORDER BY r.ordinal
+                               )
+                               FROM message_reaction_counts AS r
+                               CROSS JOIN (
+                                   SELECT array(
+                                       SELECT x.emoji FROM message_reactions AS x
+                                       WHERE x.message_id = m.id AND x.user_id = coalesce($7::text, '')
+                                   ) AS emoji
+                               ) AS mine
+                               WHERE r.message_id = m.id AND r.total > 0
+                           ),
+                           '[]'::json
+                       ),
+                       'pinned_at', (
+                           SELECT api_time(pin.pinned_at) FROM chat_pins AS pin WHERE pin.message_id = m.id
+                       ),
+                       'mentions', array(
+                           SELECT mm.user_id FROM message_mentions AS mm
+                           WHERE mm.message_id = m.id
+                           ORDER BY mm.ordinal
+                       ),
+                       'deleted', FALSE
+                   )
+                   ORDER BY m.created_at DESC, m.id DESC
                )
                FROM page AS m
            ),
