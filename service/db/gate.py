@@ -43,6 +43,7 @@ _LEADS_ELSEWHERE = asyncpg.ReadOnlySQLTransactionError
 
 class SessionQueries(QueryFolder, folder="session"):
     set_config: Query
+    set_session: Query
 
 
 class _Lease:

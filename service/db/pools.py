@@ -44,7 +44,7 @@ def _timeout_ms(settings: Settings) -> int:
 
 async def create_pool(
     settings: Settings,
-    session: SessionQueries,
+    sql: SessionQueries,
     url: str | None = None,
     *,
     min_size: int | None = None,
@@ -59,11 +59,7 @@ async def create_pool(
     timeout_ms = str(_timeout_ms(settings))
 
     async def set_session(connection: asyncpg.Connection) -> None:
-        await session.set_config(connection, "statement_timeout", timeout_ms, False)
-        # JIT compiles a plan whose estimated cost passes jit_above_cost: a generic plan of a
-        # page (its rows unknown until run) can, which cost 300 ms of compiling for a 1 ms
-        # statement. None of these short statements gains from it.
-        await session.set_config(connection, "jit", "off", False)
+        await sql.set_session(connection, timeout_ms)
 
     return await asyncpg.create_pool(
         asyncpg_dsn(url or settings.database_url),
