@@ -28,6 +28,11 @@ class Turns:
         self._waiters: deque[tuple[float, asyncio.Future[None]]] = deque()
         self._timer: asyncio.TimerHandle | None = None
 
+    @property
+    def waiting(self) -> int:
+        """How many callers wait for a turn now (none: the pool keeps up)."""
+        return len(self._waiters)
+
     def try_take(self) -> bool:
         """Takes a free turn if nobody waits for one (no coroutine: the common case)."""
         if self._free and not self._waiters:

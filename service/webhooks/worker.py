@@ -36,6 +36,11 @@ RETRY_SECONDS = 1.0
 LEASE_MARGIN_SECONDS = 5.0
 # A stopping process lets attempts under way finish (and be recorded) for this long.
 STOP_SECONDS = 5.0
+# While requests wait for a database connection (this process's API is saturated), the worker
+# runs at most one round (queue, claim, send) this often: deliveries are background work and
+# yield the CPU and the connections to requests, then catch up. Nothing is lost: the events
+# wait in the log, the deliveries in their lanes.
+BUSY_ROUND_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +67,8 @@ class DeliveryWorker:
         self, data: DataLayer, sender: Sender, schedule: Schedule, metrics: WebhookMetrics
     ) -> None:
         self._deliveries = data.deliveries
+        self._turns = data.databases.primary.turns
+        self._busy_round_at = 0.0
         self._sender = sender
         self._schedule = schedule
         self._metrics = metrics
@@ -74,6 +81,9 @@ class DeliveryWorker:
 
     async def work_forever(self) -> None:
         while True:
+            if self._yielding():
+                await asyncio.sleep(POLL_SECONDS)
+                continue
             try:
                 webhooks, queued = await self._deliveries.queue_events(page=QUEUE_PAGE)
                 free = self._schedule.concurrency - len(self._attempts)
@@ -102,6 +112,17 @@ class DeliveryWorker:
                         self._recorded.wait(), IDLE_POLL_SECONDS if idle else POLL_SECONDS
                     )
                 self._recorded.clear()
+
+    def _yielding(self) -> bool:
+        """Whether to let this round pass: requests wait for the database, and a round ran
+        less than BUSY_ROUND_SECONDS ago."""
+        if not self._turns.waiting:
+            return False
+        now = asyncio.get_running_loop().time()
+        if now - self._busy_round_at < BUSY_ROUND_SECONDS:
+            return True
+        self._busy_round_at = now
+        return False
 
     async def record_forever(self) -> None:
         """Records the attempts made, a batch at a time: those made while a batch is being

@@ -10,11 +10,14 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
+import pytest
 from aiohttp import web
 
-from service.api.appkeys import WEBHOOK_RESOLVER
+from service.api.appkeys import DATA, WEBHOOK_RESOLVER
 from service.app import create_app
+from service.db.turns import Turns
 from service.settings import Settings
+from service.webhooks import worker
 from service.webhooks.schedule import JITTER, RETRY_DELAYS
 from tests.support.api import Client, MakeClient, create_chat, post_message
 from tests.support.dns import TableResolver
@@ -331,3 +334,37 @@ async def test_a_deleted_webhook_receives_nothing_more(
     await post_message(client, chat, "two")
     await asyncio.sleep(0.5)
     assert len(receiver.deliveries) == 1
+
+
+async def test_deliveries_yield_to_requests_that_wait_for_the_database(
+    make_client: MakeClient, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While requests wait for a connection, a round runs at most every BUSY_ROUND_SECONDS;
+    nothing is lost, and rounds go back to the usual pace once nobody waits."""
+    monkeypatch.setattr(worker, "BUSY_ROUND_SECONDS", 0.5)
+    client = await make_client(**RELAXED)
+    rounds: list[float] = []
+    deliveries = client.app[DATA].deliveries
+    queue_events = deliveries.queue_events
+
+    async def counted(**kwargs: Any) -> Any:
+        rounds.append(time.monotonic())
+        return await queue_events(**kwargs)
+
+    monkeypatch.setattr(deliveries, "queue_events", counted)
+    await _hook(client, receiver)
+    chat = (await create_chat(client))["id"]
+    monkeypatch.setattr(Turns, "waiting", property(lambda turns: 1))  # requests waiting
+    rounds.clear()
+    posted = [await post_message(client, chat, f"m{n}") for n in range(3)]
+    await receiver.wait_for(lambda: len(receiver.received("message")) == 3)
+    await asyncio.sleep(1.2)
+    busy = [at for at in rounds if at >= rounds[0]]
+    span = busy[-1] - busy[0]
+    assert len(busy) <= 2 + span / 0.5, (len(busy), span)
+    assert [d.data["id"] for d in receiver.received("message")] == [m["id"] for m in posted]
+
+    monkeypatch.setattr(Turns, "waiting", property(lambda turns: 0))
+    rounds.clear()
+    await asyncio.sleep(0.5)
+    assert len(rounds) >= 4, "the usual pace: a look every POLL_SECONDS (50 ms)"
