@@ -38,6 +38,13 @@ class PgBouncer:
             # shared. Session mode pins one per client connection: room for every process's
             # pool and listener, as docs/deployment.md asks of a deployment.
             f"default_pool_size = {3 if pool_mode == 'transaction' else 40}\n"
+            # Transactions go to the server connections in turn, not to the last one used: a
+            # statement that must not outlive its transaction lands on another one at once,
+            # however slowly the clients run (on a busy machine LIFO reuse hid it) ...
+            "server_round_robin = 1\n"
+            # ... of which there are always several: on a busy machine the clients alone
+            # would never need a second one.
+            f"min_pool_size = {3 if pool_mode == 'transaction' else 0}\n"
             # Debian's defaults otherwise; no ignore_startup_parameters: nothing is hidden.
         )
         for path in self._dir.iterdir():
