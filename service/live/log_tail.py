@@ -44,8 +44,10 @@ class LogTail:
 
     async def tail_forever(self) -> None:
         while True:
+            # asyncio.timeout, not wait_for, which in Python 3.11 can swallow a cancellation.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._woken.wait(), RECHECK_SECONDS)
+                async with asyncio.timeout(RECHECK_SECONDS):
+                    await self._woken.wait()
             self._woken.clear()
             chats, self._chats = self._chats, set()
             try:

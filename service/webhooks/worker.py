@@ -107,10 +107,11 @@ class DeliveryWorker:
             # More may be waiting: a full page queued, or as many claimed as there was room for.
             if queued < QUEUE_PAGE and not 0 < free == len(claimed):
                 idle = not webhooks and not claimed and not self._attempts
+                # asyncio.timeout, not wait_for: in Python 3.11 wait_for can swallow a
+                # cancellation that meets the event, and the loop then outlives its app.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(
-                        self._recorded.wait(), IDLE_POLL_SECONDS if idle else POLL_SECONDS
-                    )
+                    async with asyncio.timeout(IDLE_POLL_SECONDS if idle else POLL_SECONDS):
+                        await self._recorded.wait()
                 self._recorded.clear()
 
     def _yielding(self) -> bool:
