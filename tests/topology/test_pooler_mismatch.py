@@ -34,6 +34,7 @@ async def test_a_transaction_pooler_without_its_setting_is_loud_and_then_handled
     caplog: pytest.LogCaptureFixture,
     test_queries: Statements,
 ) -> None:
+    caplog.set_level(logging.WARNING)
     client = await make_client(
         database_url=transaction_pooler.url(database_name(database_url)),
         database_listen_url=database_url,
@@ -42,6 +43,11 @@ async def test_a_transaction_pooler_without_its_setting_is_loud_and_then_handled
     statuses: Counter[int] = Counter()
     retry_after: set[str | None] = set()
 
+    def met() -> bool:
+        """Whoever met the mistake (a request, or the process's own background work, such
+        as the webhook worker's first look) logs it once, and the process switches."""
+        return any(r.levelno == logging.ERROR for r in caplog.records)
+
     async def answered(response: ClientResponse) -> None:
         statuses[response.status] += 1
         if response.status == 503:
@@ -49,14 +55,13 @@ async def test_a_transaction_pooler_without_its_setting_is_loud_and_then_handled
             assert body["code"] == "database_unavailable"
             retry_after.add(response.headers.get("Retry-After"))
 
-    with caplog.at_level(logging.WARNING):
-        # The very first statement may meet the mistake already: the chat is then made by
-        # the retry, on the pool the process switched to.
-        for _ in range(3):
-            created = await client.post("/chats", json={"title": "behind a pooler"})
-            await answered(created)
-            if created.status == 201:
-                break
+    # The very first statement may meet the mistake already: the chat is then made by the
+    # retry, on the pool the process switched to.
+    for _ in range(3):
+        created = await client.post("/chats", json={"title": "behind a pooler"})
+        await answered(created)
+        if created.status == 201:
+            break
     assert created.status == 201
     chat_id = (await created.json())["id"]
     path = f"/chats/{chat_id}"
@@ -68,16 +73,15 @@ async def test_a_transaction_pooler_without_its_setting_is_loud_and_then_handled
         ):
             await answered(response)
 
-    with caplog.at_level(logging.WARNING):
-        # Whether a statement lands on another server connection than the one that prepared
-        # it is up to timing: on a machine busy elsewhere one burst may not interleave enough.
-        for burst in range(10):
-            await asyncio.gather(*(request(burst * 200 + number) for number in range(200)))
-            if statuses[503]:
-                break
+    # Whether a statement lands on another server connection than the one that prepared it
+    # is up to timing: bursts until the mistake is met.
+    for burst in range(10):
+        await asyncio.gather(*(request(burst * 200 + number) for number in range(200)))
+        if met():
+            break
+    assert met(), "the mistake was never met (the test proves nothing)"
     assert set(statuses) <= {200, 201, 503}, statuses
-    assert statuses[503] > 0, "the mistake was never met (the test proves nothing)"
-    assert retry_after == {"1"}
+    assert retry_after <= {"1"}
     errors = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert len(errors) == 1, [r.getMessage() for r in errors]
     assert "DATABASE_POOL_MODE=transaction" in errors[0].getMessage()
