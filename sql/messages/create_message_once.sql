@@ -35,11 +35,7 @@ previous AS (
                ELSE m.id <= chat.member_last_read_id
            END AS is_read,
            m.author, m.edited_at, m.reply_to, m.thread_id,
-           array(
-               SELECT mm.user_id FROM message_mentions AS mm
-               WHERE mm.message_id = m.id
-               ORDER BY mm.ordinal
-           ) AS mentions
+           coalesce(m.mentions, '{}') AS mentions
     FROM idempotency_keys AS k
     JOIN messages AS m ON k.message_id = m.id
     JOIN chat ON m.chat_id = chat.id

@@ -31,51 +31,50 @@ SELECT a.id IS NOT NULL AS after_found,
                            SELECT json_build_object(
                                'reply_count', t.reply_count,
                                'last_reply_at', api_time(t.last_reply_at),
-                               'participants', array(
-                                   SELECT tp.user_id FROM thread_participants AS tp
-                                   WHERE tp.root_id = t.root_id AND tp.replies > 0
-                                   ORDER BY tp.first_reply_id
-                                   LIMIT 5
-                               )
+                               'participants', coalesce(t.participants, '{}')
                            )
                            FROM thread_roots AS t
                            WHERE t.root_id = m.id AND t.reply_count > 0
                        ),
                        'reactions', coalesce(
                            (
-                               -- A row to json_agg in the order its subquery gives: a third faster than
-                               -- json_build_object per reaction.
-                               SELECT json_agg(o.*)
-                               FROM (
-                                   SELECT r.emoji, r.total AS count, r.emoji = any(mine.emoji) AS me
-                                   FROM message_reaction_counts AS r
-                                   CROSS JOIN (
-                                       SELECT array(
-                                           SELECT x.emoji FROM message_reactions AS x
-                                           WHERE x.message_id = m.id AND x.user_id = coalesce($5::text, '')
-                                       ) AS emoji
-                                   ) AS mine
-                                   WHERE r.message_id = m.id AND r.total > 0
-                                   ORDER BY r.ordinal
-                               ) AS o
+                               -- Kept (migration 0021) as the viewer sees it when it reacted with none or all
+                               -- of them (most messages, for most viewers); built per reaction otherwise.
+                               SELECT CASE cardinality(mine.emoji)
+                                   WHEN 0 THEN s.reactions
+                                   WHEN s.emoji_count THEN s.reactions_all_mine
+                                   ELSE (
+                                       SELECT json_agg(o.*)
+                                       FROM (
+                                           SELECT r.emoji, r.total AS count, r.emoji = any(mine.emoji) AS me
+                                           FROM message_reaction_counts AS r
+                                           WHERE r.message_id = m.id AND r.total > 0
+                                           ORDER BY r.ordinal
+                                       ) AS o
+                                   )
+                               END
+                               FROM message_reaction_summaries AS s
+                               CROSS JOIN (
+                                   SELECT array(
+                                       SELECT x.emoji FROM message_reactions AS x
+                                       WHERE x.message_id = m.id AND x.user_id = coalesce($5::text, '')
+                                   ) AS emoji
+                               ) AS mine
+                               WHERE s.message_id = m.id
                            ),
                            '[]'::json
                        ),
                        'pinned_at', (
                            SELECT api_time(pin.pinned_at) FROM chat_pins AS pin WHERE pin.message_id = m.id
                        ),
-                       'mentions', array(
-                           SELECT mm.user_id FROM message_mentions AS mm
-                           WHERE mm.message_id = m.id
-                           ORDER BY mm.ordinal
-                       ),
+                       'mentions', coalesce(m.mentions, '{}'),
                        'deleted', FALSE
                    )
                    ORDER BY m.created_at DESC, m.id DESC
                )
                FROM (
                    SELECT p.id, p.chat_id, p.text, p.created_at, p.author, p.edited_at, p.reply_to,
-                          p.thread_id
+                          p.thread_id, p.mentions
                    FROM messages AS p
                    WHERE p.chat_id = c.id
                      AND (p.thread_id IS NULL OR $7::boolean)

@@ -9,8 +9,9 @@ from tests.support.people import People
 async def test_every_path_shows_a_decorated_message_alike(people: People) -> None:
     client = people.client
     chat_id = await people.chat("ann")
-    assert await people.put(chat_id, "bob") == 201
-    ann, bob = people.as_("ann"), people.as_("bob")
+    for member in ("bob", "cat"):
+        assert await people.put(chat_id, member) == 201
+    ann, bob, cat = people.as_("ann"), people.as_("bob"), people.as_("cat")
 
     async def post(body: dict[str, Any], headers: dict[str, str]) -> Any:
         answer = await client.post(f"/chats/{chat_id}/messages", json=body, headers=headers)
@@ -18,7 +19,7 @@ async def test_every_path_shows_a_decorated_message_alike(people: People) -> Non
         return await answer.json()
 
     before = await post({"text": "before"}, ann)
-    root = await post({"text": "root", "mentions": ["bob", "ann"]}, ann)
+    root = await post({"text": "root", "mentions": ["bob", "ann", "cat"]}, ann)
     await post({"text": "reply", "thread_id": root["id"]}, bob)
     after = await post({"text": "after"}, ann)
     for emoji, who in (("👍", ann), ("👍", bob), (":tada:", bob)):
@@ -34,11 +35,15 @@ async def test_every_path_shows_a_decorated_message_alike(people: People) -> Non
         found = body if isinstance(items, dict) else next(m for m in items if m["id"] == root["id"])
         return dict(found)
 
-    for headers in (ann, bob):
+    # ann reacted with some of them, bob with all, cat with none.
+    for headers, mine in ((ann, [True, False]), (bob, [True, True]), (cat, [False, False])):
         single = await shown(f"/messages/{root['id']}", headers)
         assert single["thread"]["participants"] == ["bob"]
-        assert single["reactions"][0]["count"] == 2
-        assert single["mentions"] == ["bob", "ann"]
+        assert single["reactions"] == [
+            {"emoji": "👍", "count": 2, "me": mine[0]},
+            {"emoji": ":tada:", "count": 1, "me": mine[1]},
+        ]
+        assert single["mentions"] == ["bob", "ann", "cat"]
         assert single["pinned_at"] is not None
         base = f"/chats/{chat_id}"
         for url in (

@@ -170,9 +170,13 @@ async def test_participants_are_the_first_five_distinct_authors(people: People) 
     shown = await (await client.get(f"/messages/{root}", headers=people.as_("ann"))).json()
     assert shown["thread"]["reply_count"] == 6
     assert shown["thread"]["participants"] == ["cat", "dan", "eve", "fay", "gus"]
+    # bob replies again: he first replied before the others, so he is first again.
+    await reply(client, chat_id, root, headers=people.as_("bob"))
+    shown = await (await client.get(f"/messages/{root}", headers=people.as_("ann"))).json()
+    assert shown["thread"]["participants"] == ["bob", "cat", "dan", "eve", "fay"]
     # A reply counts as unread for the others, and as read for its author.
     unread = await (await client.get(f"/chats/{chat_id}", headers=people.as_("ann"))).json()
-    assert unread["chat"]["unread_count"] == 6
+    assert unread["chat"]["unread_count"] == 7
 
 
 async def test_reply_count_stays_exact_under_concurrent_replies_and_deletes(

@@ -249,3 +249,29 @@ async def test_people_migrations_keep_existing_chats_open_and_record_their_autho
     assert set(users) == {"ann", "bob"}
     assert users["bob"].startswith("2026-01-01T00:01:00")  # its first message's time
     assert state["valid"] is True
+
+
+async def test_summaries_migrations_fill_in_threads_mentions_and_reactions_from_before(
+    empty_database: str, test_queries: Statements
+) -> None:
+    from_summaries = [p.stem for p in MIGRATIONS if p.stem >= "0021_message_summaries"]
+    apply_migrations(empty_database)
+    rollback_migrations(empty_database, steps=len(from_summaries))
+    connection = await asyncpg.connect(empty_database)
+    try:
+        root = await test_queries.insert_decorated_before_summaries(connection)
+        assert apply_migrations(empty_database) == from_summaries
+        seen = {
+            viewer: json.loads(await test_queries.message_as_seen_by(connection, root, viewer))
+            for viewer in ("ann", "bob", "cat")
+        }
+    finally:
+        await connection.close()
+    for viewer, mine in (("ann", [True, False]), ("bob", [True, True]), ("cat", [False, False])):
+        assert seen[viewer]["thread"]["participants"] == ["bob", "cat"]
+        assert seen[viewer]["thread"]["reply_count"] == 3
+        assert seen[viewer]["mentions"] == ["bob", "ann"]
+        assert seen[viewer]["reactions"] == [
+            {"emoji": "👍", "count": 2, "me": mine[0]},
+            {"emoji": ":tada:", "count": 1, "me": mine[1]},
+        ]
