@@ -158,6 +158,12 @@ class Messages(DataModule):
             raise MessageNotFound(message_id)
         return MessagePublic.model_validate_json(document)
 
+    async def new_messages(self, *, message_ids: Sequence[int]) -> dict[int, MessagePublic]:
+        """Messages just announced, by id, as anyone sees them (the live feeds' shared copy);
+        those gone by now are left out."""
+        document = await self._read(self._sql.get_new_messages, list(message_ids))
+        return {message.id: message for message in MessageList.model_validate_json(document).root}
+
     async def message_owner(
         self, *, message_id: int, viewer: Viewer
     ) -> tuple[int, str | None, ChatAccess]:

@@ -35,6 +35,7 @@ class MessageQueries(QueryFolder, folder="messages"):
     edit_message: Query
     get_message: Query
     get_message_owner: Query
+    get_new_messages: Query
     prune_idempotency_keys: Query
 
 
