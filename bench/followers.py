@@ -1,6 +1,8 @@
 """Live clients for the benchmark, in a process of their own: one Server-Sent Events stream per
-chat of a range (chat feeds) or per bearer token in a file (user feeds), each read and
-discarded until the process is stopped. Prints "ready" once every stream has answered 200.
+chat of a range (chat feeds) or per bearer token in a file (user feeds), each read until the
+process is stopped. Prints "ready" once every stream has answered 200; stopped by SIGTERM, it
+prints how many message frames came and how late (from the message's created_at), so a bus
+that falls behind cannot pass for one that keeps up: "heard <frames> <p50 ms> <p99 ms>".
 
     python -m bench.followers http://127.0.0.1:8000 --chats 2 1001
     python -m bench.followers http://127.0.0.1:8000 --tokens tokens.txt
@@ -9,11 +11,16 @@ discarded until the process is stopped. Prints "ready" once every stream has ans
 import argparse
 import asyncio
 import resource
+import signal
+import statistics
+import time
+from datetime import datetime
 from pathlib import Path
 
 import aiohttp
 
 OPENING_AT_ONCE = 16
+CREATED_AT = b'"created_at": "'
 RETRIES = 10  # a connect storm can find the pool busy (503): try again, as clients do
 
 
@@ -25,6 +32,7 @@ class Streams:
         self._opening = asyncio.Semaphore(OPENING_AT_ONCE)
         self._answered = 0
         self.all_answered = asyncio.Event()
+        self.lags_ms: list[float] = []
 
     async def _follow(self, path: str, token: str) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -40,10 +48,26 @@ class Streams:
             self._answered += 1
             if self._answered == len(self._streams):
                 self.all_answered.set()
-            async for _ in response.content.iter_any():
-                pass
+            event = b""
+            async for line in response.content:
+                if line.startswith(b"event: "):
+                    event = line[7:].rstrip()
+                elif event == b"message" and line.startswith(b"data: "):
+                    self._heard(line)
         finally:
             response.release()
+
+    def _heard(self, data: bytes) -> None:
+        """A message frame: how long after its message was created (one clock: all local)."""
+        start = data.find(CREATED_AT) + len(CREATED_AT)
+        if start >= len(CREATED_AT):
+            created = datetime.fromisoformat(data[start : data.index(b'"', start)].decode())
+            self.lags_ms.append((time.time() - created.timestamp()) * 1000)
+
+    def summary(self) -> str:
+        lags = sorted(self.lags_ms) or [0.0]
+        p99 = lags[min(len(lags) - 1, int(len(lags) * 0.99))]
+        return f"heard {len(self.lags_ms)} {statistics.median(lags):.1f} {p99:.1f}"
 
     async def read(self) -> None:
         await asyncio.gather(*(self._follow(path, token) for path, token in self._streams))
@@ -54,6 +78,8 @@ async def follow(base: str, streams: list[tuple[str, str]]) -> None:
     timeout = aiohttp.ClientTimeout(total=None, sock_connect=30)
     async with aiohttp.ClientSession(base, connector=connector, timeout=timeout) as http:
         following = Streams(http, streams)
+        stopped = asyncio.Event()
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopped.set)
         reading = asyncio.create_task(following.read())
         await asyncio.wait(
             [reading, asyncio.create_task(following.all_answered.wait())],
@@ -62,7 +88,13 @@ async def follow(base: str, streams: list[tuple[str, str]]) -> None:
         if reading.done():
             reading.result()  # a stream refused: say why
         print("ready", flush=True)
-        await reading
+        await asyncio.wait(
+            [reading, asyncio.create_task(stopped.wait())], return_when=asyncio.FIRST_COMPLETED
+        )
+        if reading.done():
+            reading.result()
+        print(following.summary(), flush=True)
+        reading.cancel()
 
 
 def main() -> None:

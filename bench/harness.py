@@ -162,9 +162,10 @@ def p99(values: list[float]) -> float:
 
 
 @contextmanager
-def ready_module(module: str, *args: str, failure: str) -> Iterator[None]:
-    """`python -m module args` in a process of its own, once it prints "ready"; stopped after.
-    `failure` is what the bench says when it does not get ready."""
+def ready_module(module: str, *args: str, failure: str) -> Iterator[subprocess.Popen[str]]:
+    """`python -m module args` in a process of its own, once it prints "ready"; stopped after
+    (unless the caller stopped it to read what it says then). `failure` is what the bench says
+    when it does not get ready."""
     process = subprocess.Popen(
         [sys.executable, "-m", module, *args], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
@@ -172,7 +173,7 @@ def ready_module(module: str, *args: str, failure: str) -> Iterator[None]:
         assert process.stdout is not None
         if process.stdout.readline().strip() != "ready":
             raise SystemExit(f"bench: {failure}")
-        yield
+        yield process
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -6,6 +6,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import jwt
@@ -60,11 +61,30 @@ def redis_server() -> Iterator[str]:
         process.wait(timeout=30)
 
 
-def followers(base: str, *args: str) -> contextlib.AbstractContextManager[None]:
+def followers(base: str, *args: str) -> contextlib.AbstractContextManager[subprocess.Popen[str]]:
     """bench/followers.py with these streams open, in a process of its own."""
     return ready_module(
         "bench.followers", base, *args, failure="the live clients did not all connect"
     )
+
+
+@dataclass(frozen=True)
+class Heard:
+    """What the live clients heard: message frames, and how long after each message's
+    creation (p50, p99)."""
+
+    frames: int
+    p50_ms: float
+    p99_ms: float
+
+
+def stop_and_hear(clients: subprocess.Popen[str]) -> Heard:
+    """Stops bench/followers.py and reads what it heard."""
+    clients.terminate()
+    said, _ = clients.communicate(timeout=30)
+    line = next(line for line in said.splitlines() if line.startswith("heard "))
+    _, frames, p50, p99 = line.split()
+    return Heard(int(frames), float(p50), float(p99))
 
 
 class Services:
