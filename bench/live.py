@@ -82,20 +82,20 @@ def _posting(
     load = Load(config.connections, config.duration)
     runs: dict[bool, list[Measurement]] = {True: [], False: []}
     deliveries: list[Delivery] = []
-    with services.serve(port, bus, jwt_auth=False):
+    with services.serve(port, bus, jwt_auth=False) as service:
         run_wrk(wrk, base, post, Load(config.connections, config.warmup))
         for run in range(config.runs):
             for followed in (True, False) if run % 2 == 0 else (False, True):
                 if followed:
                     with followers(base, "--chats", str(first), str(last)) as clients:
-                        measured = run_wrk(wrk, base, post, load)
+                        measured = run_wrk(wrk, base, post, load, service)
                         time.sleep(FRAMES_GRACE_SECONDS)
                         heard = stop_and_hear(clients)
                     runs[True].append(measured)
                     posts = measured.rps * config.duration
                     deliveries.append(Delivery(heard.frames / posts, heard.p99_ms))
                 else:
-                    runs[False].append(run_wrk(wrk, base, post, load))
+                    runs[False].append(run_wrk(wrk, base, post, load, service))
     worst = Delivery(min(d.heard_share for d in deliveries), max(d.p99_ms for d in deliveries))
     return {followed: median(measured) for followed, measured in runs.items()}, worst
 
@@ -202,8 +202,9 @@ def measure_live(database_url: str, config: Config, data: Dataset, wrk: str) -> 
 def live_targets(live: LiveFigures) -> list[tuple[str, str, bool]]:
     ratio = {bus: live.posts_followed[bus].rps / live.posts_alone[bus].rps for bus in BUSES}
     heard = {
-        bus: f"{d.heard_share:.0%} of the frames within {FRAMES_GRACE_SECONDS:.0f} s, p99 "
-        f"{d.p99_ms:,.0f} ms after the post"
+        bus: f"the service's CPU {live.posts_followed[bus].cpu_us or 0:,.0f} / "
+        f"{live.posts_alone[bus].cpu_us or 0:,.0f} µs a post; {d.heard_share:.0%} of the frames "
+        f"within {FRAMES_GRACE_SECONDS:.0f} s, p99 {d.p99_ms:,.0f} ms after the post"
         for bus, d in live.followed_delivery.items()
     }
     many_vs_one = live.connect_many_p50_ms / live.connect_one_p50_ms
