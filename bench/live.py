@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
+import psutil
 
 from bench.config import Config, Dataset
 from bench.dataset import BENCH_QUERIES, settle
@@ -21,6 +22,7 @@ from bench.harness import (
     Load,
     Measurement,
     Target,
+    cpu_seconds,
     free_port,
     median,
     p99,
@@ -50,10 +52,13 @@ class Latency:
 @dataclass
 class Delivery:
     """The frames of the followed runs, worst run of each: the share of the posts whose frame
-    came (a bus that falls behind delivers fewer by the end) and how late, p99."""
+    came (a bus that falls behind delivers fewer by the end) and how late, p99; and the CPU
+    the live clients' process used per post (median run), which the machine's two cores
+    spent on them rather than on the service."""
 
     heard_share: float
     p99_ms: float
+    clients_cpu_us: float
 
 
 @dataclass
@@ -88,15 +93,23 @@ def _posting(
             for followed in (True, False) if run % 2 == 0 else (False, True):
                 if followed:
                     with followers(base, "--chats", str(first), str(last)) as clients:
+                        used = cpu_seconds(psutil.Process(clients.pid))
                         measured = run_wrk(wrk, base, post, load, service)
                         time.sleep(FRAMES_GRACE_SECONDS)
+                        used = cpu_seconds(psutil.Process(clients.pid)) - used
                         heard = stop_and_hear(clients)
                     runs[True].append(measured)
                     posts = measured.rps * config.duration
-                    deliveries.append(Delivery(heard.frames / posts, heard.p99_ms))
+                    deliveries.append(
+                        Delivery(heard.frames / posts, heard.p99_ms, used * 1e6 / posts)
+                    )
                 else:
                     runs[False].append(run_wrk(wrk, base, post, load, service))
-    worst = Delivery(min(d.heard_share for d in deliveries), max(d.p99_ms for d in deliveries))
+    worst = Delivery(
+        min(d.heard_share for d in deliveries),
+        max(d.p99_ms for d in deliveries),
+        statistics.median(d.clients_cpu_us for d in deliveries),
+    )
     return {followed: median(measured) for followed, measured in runs.items()}, worst
 
 
@@ -203,8 +216,9 @@ def live_targets(live: LiveFigures) -> list[tuple[str, str, bool]]:
     ratio = {bus: live.posts_followed[bus].rps / live.posts_alone[bus].rps for bus in BUSES}
     heard = {
         bus: f"the service's CPU {live.posts_followed[bus].cpu_us or 0:,.0f} / "
-        f"{live.posts_alone[bus].cpu_us or 0:,.0f} µs a post; {d.heard_share:.0%} of the frames "
-        f"within {FRAMES_GRACE_SECONDS:.0f} s, p99 {d.p99_ms:,.0f} ms after the post"
+        f"{live.posts_alone[bus].cpu_us or 0:,.0f} µs a post, the live clients' "
+        f"{d.clients_cpu_us:,.0f} µs; {d.heard_share:.0%} of the frames within "
+        f"{FRAMES_GRACE_SECONDS:.0f} s, p99 {d.p99_ms:,.0f} ms after the post"
         for bus, d in live.followed_delivery.items()
     }
     many_vs_one = live.connect_many_p50_ms / live.connect_one_p50_ms
