@@ -61,9 +61,17 @@ class LogTail:
     async def _read(self, resync: set[int]) -> None:
         """New messages go to their chats' subscribers as they are, in commit order (as the
         PostgreSQL bus's dispatcher hands them on); a chat with any other change catches up
-        from the database instead."""
-        self._snapshot, changes = await self._events.log_changes(since=self._snapshot)
+        from the database instead. With nobody here to tell, the snapshot only moves on (a
+        feed that opens later catches up by itself from after it), unless a feed opened
+        while it was taken: reading what the log gained, every message built, would cost the
+        database as much as a busy process's read."""
         hub = self._hub
+        if not hub.has_subscribers():
+            snapshot = await self._events.current_snapshot()
+            if not hub.has_subscribers():
+                self._snapshot = snapshot
+                return
+        self._snapshot, changes = await self._events.log_changes(since=self._snapshot)
         for user in changes.users:
             if user.left and user.chat_id is not None:
                 hub.broadcast(ChatLeft(user.chat_id), user.chat_id, user.user_id)
