@@ -14,27 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
-import psutil
 
 from bench.config import Config, Dataset
 from bench.dataset import BENCH_QUERIES, settle
-from bench.harness import (
-    Load,
-    Measurement,
-    Target,
-    cpu_seconds,
-    free_port,
-    median,
-    p99,
-    run_wrk,
-)
+from bench.harness import Measurement, free_port, p99
 from bench.live_clients import connect_p50, time_frames
-from bench.live_services import Services, Tokens, followers, redis_server, stop_and_hear
+from bench.live_posting import FRAMES_GRACE_SECONDS, Delivery, measure_posting
+from bench.live_services import Services, Tokens, followers, redis_server
 
 BUSES = ("postgres", "redis")
 CONNECTS = 50  # sequential connects behind each p50
 WATCHERS = 20  # users, one chat each, whose user feeds the latency is read from
-FRAMES_GRACE_SECONDS = 1.0  # after a followed run, for its last frames to arrive
 
 
 @dataclass
@@ -50,18 +40,6 @@ class Latency:
 
 
 @dataclass
-class Delivery:
-    """The frames of the followed runs, worst run of each: the share of the posts whose frame
-    came (a bus that falls behind delivers fewer by the end) and how late, p99; and the CPU
-    the live clients' process used per post (median run), which the machine's two cores
-    spent on them rather than on the service."""
-
-    heard_share: float
-    p99_ms: float
-    clients_cpu_us: float
-
-
-@dataclass
 class LiveFigures:
     posts_followed: dict[str, Measurement]  # by bus: every chat followed by a live client
     posts_alone: dict[str, Measurement]  # by bus: no live client
@@ -72,45 +50,6 @@ class LiveFigures:
     connect_many_p50_ms: float
     connect_one_p50_ms: float
     latencies: list[Latency]
-
-
-def _posting(
-    services: Services, config: Config, data: Dataset, wrk: str, bus: str
-) -> tuple[dict[bool, Measurement], Delivery]:
-    """Posts into every ordinary chat with each followed by a chat feed, and with none; and
-    how the followed runs' frames came."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    first, last = data.chats
-    post = Target("post", "POST", "/chats/{id}/messages", "", ids=(first, last),
-                  body='{{"text": "live {n}"}}')  # fmt: skip
-    load = Load(config.connections, config.duration)
-    runs: dict[bool, list[Measurement]] = {True: [], False: []}
-    deliveries: list[Delivery] = []
-    with services.serve(port, bus, jwt_auth=False) as service:
-        run_wrk(wrk, base, post, Load(config.connections, config.warmup))
-        for run in range(config.runs):
-            for followed in (True, False) if run % 2 == 0 else (False, True):
-                if followed:
-                    with followers(base, "--chats", str(first), str(last)) as clients:
-                        used = cpu_seconds(psutil.Process(clients.pid))
-                        measured = run_wrk(wrk, base, post, load, service)
-                        time.sleep(FRAMES_GRACE_SECONDS)
-                        used = cpu_seconds(psutil.Process(clients.pid)) - used
-                        heard = stop_and_hear(clients)
-                    runs[True].append(measured)
-                    posts = measured.rps * config.duration
-                    deliveries.append(
-                        Delivery(heard.frames / posts, heard.p99_ms, used * 1e6 / posts)
-                    )
-                else:
-                    runs[False].append(run_wrk(wrk, base, post, load, service))
-    worst = Delivery(
-        min(d.heard_share for d in deliveries),
-        max(d.p99_ms for d in deliveries),
-        statistics.median(d.clients_cpu_us for d in deliveries),
-    )
-    return {followed: median(measured) for followed, measured in runs.items()}, worst
 
 
 def _idle_and_connect(
@@ -164,7 +103,7 @@ def measure_live(database_url: str, config: Config, data: Dataset, wrk: str) -> 
         latencies: list[Latency] = []
         for bus in BUSES:
             settle(database_url)
-            posts[bus], delivery[bus] = _posting(services, config, data, wrk, bus)
+            posts[bus], delivery[bus] = measure_posting(services, config, data, wrk, bus)
             print(f"bench: live: posting on the {bus} bus: {posts[bus]}, {delivery[bus]}")
             writer, reader = free_port(), free_port()
             with (
