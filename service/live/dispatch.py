@@ -6,6 +6,7 @@ so the feeds keep up however fast posts come (read one at a time, they fell seco
 1,400 posts a second)."""
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
 
 from service.data.messages import Messages
@@ -50,12 +51,11 @@ class ChatEventDispatcher:
     async def _dispatch(self, announced: list[_Announcement]) -> None:
         hub = self._hub
         new = [a for a in announced if a.what.isdigit()]
-        messages: dict[int, MessagePublic] | None = {}
+        messages: dict[int, MessagePublic] = {}
         if new and not hub.catching_up:
-            try:
+            # The database away: none is found, and the feeds catch up when it is back.
+            with contextlib.suppress(DomainError):
                 messages = await self._messages.new_messages(message_ids=[int(a.what) for a in new])
-            except DomainError:  # the database is away: the feeds catch up when it is back
-                messages = None
         for a in announced:
             if a.what == "deleted":
                 hub.broadcast(ChatDeleted(a.chat_id), a.chat_id)
@@ -67,7 +67,7 @@ class ChatEventDispatcher:
                 hub.broadcast(Resync(), a.chat_id)
             elif hub.catching_up:
                 continue  # the Resync that ends the catch-up brings it
-            elif messages is not None and int(a.what) in messages:
+            elif int(a.what) in messages:
                 hub.broadcast(NewMessage(messages[int(a.what)]), a.chat_id)
             else:
                 # Gone again (its chat was deleted) or the database is away: the
